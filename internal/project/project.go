@@ -1,0 +1,247 @@
+// Package project loads a Docker Compose project from disk into one typed
+// model with exact positions: compose files (as compose-go sees them, plus a
+// YAML node index), env files, Dockerfiles, build contexts and git facts.
+// Rules read only this model; they never touch the disk.
+package project
+
+import (
+	"bytes"
+	"sort"
+
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"go.yaml.in/yaml/v4"
+
+	"github.com/envdoctor/envdoctor/internal/finding"
+)
+
+// Project is everything envdoctor knows about one project directory.
+type Project struct {
+	// Root is the absolute project directory; every File in a finding is
+	// relative to it.
+	Root string
+	// Name is the compose project name (COMPOSE_PROJECT_NAME, name:, or the
+	// directory name), as docker compose computes it.
+	Name string
+	// Sources holds every file that was read, by its root-relative path.
+	Sources map[string]*Source
+	// Compose is nil when the project has no compose file.
+	Compose *Compose
+	// EnvFiles are the .env, --env-file and service env_file files read.
+	EnvFiles []*EnvFile
+	// Dockerfiles are the Dockerfiles of every build context (compose
+	// builds, or stand-alone Dockerfiles when there is no compose file).
+	Dockerfiles []*Dockerfile
+	// Contexts are the build contexts, one per compose build (or per
+	// stand-alone Dockerfile directory).
+	Contexts []*BuildContext
+	// Git is never nil; Git.Available says whether git could be asked.
+	Git *Git
+	// Notes are things the loader could not check, said once to the user
+	// (for example "git is not installed: tracked files were not checked").
+	Notes []string
+}
+
+// Source is the content of one file with a line index.
+type Source struct {
+	Path       string // root-relative, slash-separated
+	Data       []byte
+	lineStarts []int
+}
+
+// NewSource indexes the lines of data.
+func NewSource(path string, data []byte) *Source {
+	s := &Source{Path: path, Data: data, lineStarts: []int{0}}
+	for i, b := range data {
+		if b == '\n' {
+			s.lineStarts = append(s.lineStarts, i+1)
+		}
+	}
+	return s
+}
+
+// LineCount returns the number of lines (a final newline ends the last line).
+func (s *Source) LineCount() int {
+	n := len(s.lineStarts)
+	if n > 1 && s.lineStarts[n-1] == len(s.Data) {
+		return n - 1
+	}
+	return n
+}
+
+// Line returns line n (1-based) without its end-of-line characters, or ""
+// when out of range.
+func (s *Source) Line(n int) string {
+	if n < 1 || n > len(s.lineStarts) {
+		return ""
+	}
+	start := s.lineStarts[n-1]
+	end := len(s.Data)
+	if n < len(s.lineStarts) {
+		end = s.lineStarts[n] - 1
+	}
+	return string(bytes.TrimRight(s.Data[start:end], "\r"))
+}
+
+// Offset converts a position to a byte offset into Data, or -1.
+func (s *Source) Offset(p finding.Pos) int {
+	if p.Line < 1 || p.Line > len(s.lineStarts) || p.Col < 1 {
+		return -1
+	}
+	off := s.lineStarts[p.Line-1] + p.Col - 1
+	if off > len(s.Data) {
+		return -1
+	}
+	return off
+}
+
+// Pos converts a byte offset into Data to a position.
+func (s *Source) Pos(offset int) finding.Pos {
+	i := sort.Search(len(s.lineStarts), func(i int) bool { return s.lineStarts[i] > offset }) - 1
+	if i < 0 {
+		i = 0
+	}
+	return finding.Pos{Line: i + 1, Col: offset - s.lineStarts[i] + 1}
+}
+
+// LineRange is the range covering line n's text (without line ending).
+func (s *Source) LineRange(n int) finding.Range {
+	return finding.Range{File: s.Path, Start: finding.Pos{Line: n, Col: 1}, End: finding.Pos{Line: n, Col: len(s.Line(n)) + 1}}
+}
+
+// SyntaxError is a file that could not be parsed (the xx000 rules).
+type SyntaxError struct {
+	Range   finding.Range
+	Message string
+}
+
+// Compose is the compose side of the project.
+type Compose struct {
+	// Files are the compose files in load order (base first, overrides
+	// after, then included files), each with its YAML node tree.
+	Files []*ComposeFile
+	// Model is compose-go's fully loaded project (interpolated, merged,
+	// normalised), or nil when it could not be loaded.
+	Model *types.Project
+	// LoadErrors are the problems that kept compose-go from loading the
+	// model, located as well as the loader could.
+	LoadErrors []SyntaxError
+	// Environment is the environment compose interpolates with: the shell
+	// environment, then --env-file files or .env (the shell wins).
+	Environment map[string]string
+	// EnvSources names, in precedence order, where variables were looked
+	// up: "shell environment", then env files by relative path.
+	EnvSources []string
+	// Unset are the variables compose would interpolate with no value.
+	Unset []UnsetVariable
+	// Profiles are the active profiles.
+	Profiles []string
+}
+
+// ComposeFile is one compose YAML file with its node tree.
+type ComposeFile struct {
+	Path   string     // root-relative
+	Source *Source    // nil when unreadable
+	Root   *yaml.Node // document node, nil when it did not parse
+	// Override is true for compose.override.yaml-style files and for every
+	// -f file after the first.
+	Override bool
+	// Included is true for files pulled in by a top-level include.
+	Included bool
+}
+
+// UnsetVariable is one ${VAR} reference that compose resolves to nothing.
+type UnsetVariable struct {
+	Name string
+	// Required is true for ${VAR:?msg} / ${VAR?msg}, which make compose fail.
+	Required bool
+	// Reason is the message of a required variable, if any.
+	Reason string
+	// Range is the exact span of the reference (${VAR} or $VAR) in its file.
+	Range finding.Range
+}
+
+// EnvFileRole says why an env file was read.
+type EnvFileRole int
+
+// The roles of env files.
+const (
+	// RoleDotEnv is the project directory's .env, read by compose for
+	// interpolation.
+	RoleDotEnv EnvFileRole = iota + 1
+	// RoleEnvFileFlag is a file given with --env-file.
+	RoleEnvFileFlag
+	// RoleServiceEnvFile is a service's env_file: its keys go into the
+	// container, they are not used for interpolation.
+	RoleServiceEnvFile
+	// RoleExample is .env.example, .env.sample or .env.dist.
+	RoleExample
+)
+
+// EnvFile is one parsed env file.
+type EnvFile struct {
+	Path    string // root-relative
+	Role    EnvFileRole
+	Source  *Source
+	Entries []EnvEntry
+	// Error is the first line compose's own parser rejects (compose stops
+	// there), or nil.
+	Error *SyntaxError
+	// Services names the services that use it through env_file.
+	Services []string
+}
+
+// EnvEntry is one KEY=value line.
+type EnvEntry struct {
+	Key   string
+	Value string // the value as compose reads it (unquoted, unescaped)
+	Line  int
+	// KeyRange and ValueRange are the spans in the file (ValueRange
+	// includes quotes).
+	KeyRange   finding.Range
+	ValueRange finding.Range
+	// Inherited is a bare KEY line that takes its value from the shell.
+	Inherited bool
+}
+
+// Dockerfile is one parsed Dockerfile.
+type Dockerfile struct {
+	// Path is root-relative. For a compose dockerfile_inline it is the
+	// compose file's path, and Inline is true.
+	Path   string
+	Inline bool
+	Source *Source
+	// LineOffset is added to the Dockerfile's own line numbers to get the
+	// line in Path (non-zero only for dockerfile_inline).
+	LineOffset int
+	// AST and Stages are nil when the file did not parse.
+	AST      *parser.Result
+	Stages   []instructions.Stage
+	MetaArgs []instructions.ArgCommand // ARGs before the first FROM
+	// ParseError is set when BuildKit's parser rejects the file.
+	ParseError *SyntaxError
+	// BuildArgs are compose's build.args for this build (nil value: the
+	// arg is named without a value and taken from the environment).
+	BuildArgs map[string]*string
+	// Target is compose's build.target, or "".
+	Target string
+	// Context is the build context the Dockerfile is built with.
+	Context *BuildContext
+	// Services names the compose services built from it.
+	Services []string
+}
+
+// BuildContext is a directory sent to the engine by a build.
+type BuildContext struct {
+	Dir string // root-relative ("." for the root), slash-separated
+	// Remote is set for a git or URL context, which is never read.
+	Remote string
+	// Dockerfile is the Dockerfile built from it.
+	Dockerfile *Dockerfile
+	// Dockerignore is the root-relative path of the ignore file in effect
+	// (<Dockerfile>.dockerignore first, then <context>/.dockerignore), or "".
+	Dockerignore string
+	// Service is the compose service that builds it, or "".
+	Service string
+}

@@ -1,0 +1,6 @@
+package rules
+
+// envRules lists the EN rules, one constructor per rule file.
+func envRules() []*Rule {
+	return []*Rule{}
+}

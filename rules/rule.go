@@ -1,0 +1,109 @@
+// Package rules holds envdoctor's static rules. A rule is a value (not a type
+// per rule): its metadata, its embedded documentation and a Run function that
+// sees the project only through a Pass. Rules never read the disk.
+package rules
+
+import (
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/project"
+)
+
+// Rule is one static check.
+type Rule struct {
+	ID       string // two letters and three digits, e.g. "CP001"; never reused
+	Name     string // kebab-case name of the flagged pattern, e.g. "unset-variable"
+	Title    string // one line, sentence case, no trailing period
+	Severity finding.Severity
+	Since    string // first version that shipped the rule
+	Fixable  bool   // findings may carry machine-applicable edits
+	Security bool   // about secrets or exposure (SARIF security-severity)
+	// Run reports the rule's findings through the Pass. It is nil for rules
+	// the engine itself reports (the ED rules).
+	Run func(*Pass)
+}
+
+// Info returns the plain metadata reports need, with the embedded doc.
+func (r *Rule) Info() finding.RuleInfo {
+	return finding.RuleInfo{
+		ID:       r.ID,
+		Name:     r.Name,
+		Title:    r.Title,
+		Severity: r.Severity,
+		Doc:      Doc(r.ID),
+		HelpURI:  HelpURI(r.ID),
+		Security: r.Security,
+	}
+}
+
+// Pass is a rule's only window on the world: the project and a way to report.
+type Pass struct {
+	Rule    *Rule
+	Project *project.Project
+	report  func(finding.Finding)
+}
+
+// Report records a finding. RuleID and Severity default to the rule's own.
+func (p *Pass) Report(f finding.Finding) {
+	if f.RuleID == "" {
+		f.RuleID = p.Rule.ID
+	}
+	if f.Severity == 0 {
+		f.Severity = p.Rule.Severity
+	}
+	p.report(f)
+}
+
+// Reportf records a finding at r with a formatted message and an optional fix.
+func (p *Pass) Reportf(r finding.Range, fix *finding.Fix, format string, args ...any) {
+	p.Report(finding.Finding{Range: r, Message: fmt.Sprintf(format, args...), Fix: fix})
+}
+
+// InternalErrorID is the rule ID of the finding that replaces a rule which
+// panicked: the run goes on and the user learns which rule failed.
+const InternalErrorID = "ED000"
+
+// Run runs every rule over the project and returns their findings, in no
+// particular order. A rule that panics becomes one ED000 finding.
+func Run(p *project.Project, rules []*Rule) []finding.Finding {
+	var out []finding.Finding
+	for _, r := range rules {
+		if r.Run == nil {
+			continue
+		}
+		out = append(out, runOne(p, r)...)
+	}
+	return out
+}
+
+func runOne(p *project.Project, r *Rule) (found []finding.Finding) {
+	defer func() {
+		if v := recover(); v != nil {
+			stack := string(debug.Stack())
+			found = append(found, finding.Finding{
+				RuleID:   InternalErrorID,
+				Severity: finding.SeverityError,
+				Message: fmt.Sprintf("internal error in rule %s (%s): %v; please report it with this line: %s",
+					r.ID, r.Name, v, firstFrame(stack)),
+			})
+		}
+	}()
+	pass := &Pass{Rule: r, Project: p, report: func(f finding.Finding) { found = append(found, f) }}
+	r.Run(pass)
+	return found
+}
+
+// firstFrame picks the first stack frame inside envdoctor's own rules, so an
+// internal-error message says where, without a whole stack trace.
+func firstFrame(stack string) string {
+	lines := strings.Split(stack, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, "envdoctor/rules.") && !strings.Contains(l, "rules.runOne") && i+1 < len(lines) {
+			return strings.TrimSpace(lines[i+1])
+		}
+	}
+	return "unknown location"
+}
