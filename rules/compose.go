@@ -2,5 +2,9 @@ package rules
 
 // composeRules lists the CP rules, one constructor per rule file.
 func composeRules() []*Rule {
-	return []*Rule{}
+	return []*Rule{
+		composeSyntax(),
+		unsetVariable(),
+		obsoleteVersion(),
+	}
 }

@@ -2,5 +2,7 @@ package rules
 
 // envRules lists the EN rules, one constructor per rule file.
 func envRules() []*Rule {
-	return []*Rule{}
+	return []*Rule{
+		envSyntax(),
+	}
 }

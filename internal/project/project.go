@@ -137,6 +137,9 @@ type Compose struct {
 	Unset []UnsetVariable
 	// Profiles are the active profiles.
 	Profiles []string
+	// recorded holds what compose-go's own substitution left unset, to
+	// check the located Unset against it.
+	recorded *unsetRecorder
 }
 
 // ComposeFile is one compose YAML file with its node tree.
@@ -158,6 +161,9 @@ type UnsetVariable struct {
 	Required bool
 	// Reason is the message of a required variable, if any.
 	Reason string
+	// Empty is true when the variable is set to "" (only reported for
+	// ${VAR:?e}, which rejects empty values).
+	Empty bool
 	// Range is the exact span of the reference (${VAR} or $VAR) in its file.
 	Range finding.Range
 }

@@ -1,0 +1,541 @@
+package project
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/dotenv"
+	composeloader "github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/sirupsen/logrus"
+	"go.yaml.in/yaml/v4"
+
+	"github.com/envdoctor/envdoctor/internal/finding"
+)
+
+// ShellEnvironment is how the shell environment is named among EnvSources.
+const ShellEnvironment = "shell environment"
+
+// loadCompose reads the compose files, the env files compose interpolates
+// with, and lets compose-go load the model; then it locates every variable
+// compose leaves unset, and every build.
+func (l *loader) loadCompose(ctx context.Context, files []string, shell map[string]string) error {
+	c := &Compose{Environment: map[string]string{}}
+	l.p.Compose = c
+	for i, abs := range files {
+		cf := &ComposeFile{Path: l.rel(abs), Override: i > 0}
+		src, err := l.readSource(abs)
+		if err != nil {
+			c.LoadErrors = append(c.LoadErrors, SyntaxError{Range: rangeOfFile(cf.Path), Message: fmt.Sprintf("cannot read compose file: %v", err)})
+		} else {
+			cf.Source = src
+			root, perr := parseYAML(src)
+			if perr != nil {
+				c.LoadErrors = append(c.LoadErrors, *perr)
+			}
+			cf.Root = root
+		}
+		c.Files = append(c.Files, cf)
+	}
+
+	envFiles, err := l.interpolationEnvFiles(shell)
+	if err != nil {
+		return err
+	}
+	c.Environment, c.EnvSources = l.environment(shell, envFiles)
+
+	// A compose file that is not YAML stops compose-go; the others are still
+	// indexed for the rules, but the model needs them all.
+	yamlOK := true
+	for _, cf := range c.Files {
+		if cf.Root == nil {
+			yamlOK = false
+		}
+	}
+	recorder := &unsetRecorder{}
+	c.recorded = recorder
+	if yamlOK {
+		model, errs := l.composeModel(ctx, files, c.Environment, recorder)
+		c.Model = model
+		c.LoadErrors = append(c.LoadErrors, errs...)
+	}
+	c.Unset = l.locateUnset(c)
+	if c.Model != nil {
+		l.p.Name = c.Model.Name
+		c.Profiles = c.Model.Profiles
+		l.loadServiceEnvFiles(c.Model)
+		l.loadBuilds(c)
+	} else {
+		l.p.Name = composeloader.NormalizeProjectName(filepath.Base(l.root))
+	}
+	return nil
+}
+
+// interpolationEnvFiles are the --env-file files, or the project's .env, as
+// docker compose picks them (COMPOSE_DISABLE_ENV_FILE turns .env off).
+func (l *loader) interpolationEnvFiles(shell map[string]string) ([]*EnvFile, error) {
+	var out []*EnvFile
+	if len(l.opt.EnvFiles) > 0 {
+		for _, f := range l.opt.EnvFiles {
+			abs := absPath(l.opt.WorkingDir, f)
+			src, err := l.readSource(abs)
+			if err != nil {
+				return nil, loadErrorf("%s (from --env-file): %v", f, err)
+			}
+			ef := ParseEnvFile(src, RoleEnvFileFlag)
+			l.p.EnvFiles = append(l.p.EnvFiles, ef)
+			out = append(out, ef)
+		}
+		return out, nil
+	}
+	if v, err := strconv.ParseBool(shell["COMPOSE_DISABLE_ENV_FILE"]); err == nil && v {
+		return nil, nil
+	}
+	abs := filepath.Join(l.root, ".env")
+	if fi, err := os.Stat(abs); err != nil || fi.IsDir() {
+		return nil, nil
+	}
+	src, err := l.readSource(abs)
+	if err != nil {
+		// docker compose fails here; we say why and go on without it.
+		l.p.Notes = append(l.p.Notes, fmt.Sprintf(".env: %v: its variables were not used", err))
+		return nil, nil
+	}
+	ef := ParseEnvFile(src, RoleDotEnv)
+	l.p.EnvFiles = append(l.p.EnvFiles, ef)
+	return append(out, ef), nil
+}
+
+// environment merges the shell environment with the env files exactly as
+// compose does: later env files override earlier ones, values may refer to
+// variables already known, and the shell always wins.
+func (l *loader) environment(shell map[string]string, files []*EnvFile) (map[string]string, []string) {
+	env := make(map[string]string, len(shell))
+	for k, v := range shell {
+		env[k] = v
+	}
+	sources := []string{ShellEnvironment}
+	fromFiles := map[string]string{}
+	for _, ef := range files {
+		sources = append(sources, ef.Path)
+		lookup := func(k string) (string, bool) {
+			if v, ok := shell[k]; ok {
+				return v, true
+			}
+			v, ok := fromFiles[k]
+			return v, ok
+		}
+		data := ef.Source.Data
+		if ef.Error != nil {
+			// Compose would stop; keep what precedes the bad line.
+			data = data[:max(0, ef.Source.Offset(finding.Pos{Line: ef.Error.Range.Start.Line, Col: 1}))]
+		}
+		vals, err := dotenv.ParseWithLookup(bytes.NewReader(data), lookup)
+		if err != nil {
+			continue
+		}
+		for k, v := range vals {
+			fromFiles[k] = v
+		}
+	}
+	for k, v := range fromFiles {
+		if _, set := env[k]; !set {
+			env[k] = v
+		}
+	}
+	return env, sources
+}
+
+// unsetRecorder collects what compose-go's own substitution leaves unset.
+type unsetRecorder struct {
+	mu       sync.Mutex
+	names    map[string]bool
+	required map[string]string
+}
+
+func (r *unsetRecorder) record(name string, required bool, reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.names == nil {
+		r.names, r.required = map[string]bool{}, map[string]string{}
+	}
+	r.names[name] = true
+	if required {
+		r.required[name] = reason
+	}
+}
+
+// substitute is compose-go's substitution with a spy: a plain variable that
+// is not set, or a required one (${X:?e}) that is missing, is recorded, and a
+// missing required variable does not stop the load.
+func (r *unsetRecorder) substitute(value string, mapping template.Mapping) (string, error) {
+	return template.SubstituteWithOptions(value, mapping, template.WithoutLogging,
+		template.WithReplacementFunction(func(sub string, m template.Mapping, cfg *template.Config) (string, error) {
+			var last string
+			spy := func(k string) (string, bool) { last = k; return m(k) }
+			v, applied, err := template.DefaultReplacementAppliedFunc(sub, spy, cfg)
+			var missing *template.MissingRequiredError
+			if errors.As(err, &missing) {
+				r.record(missing.Variable, true, missing.Reason)
+				return "", nil
+			}
+			if err == nil && !applied && last != "" {
+				r.record(last, false, "")
+			}
+			return v, err
+		}))
+}
+
+var logMu sync.Mutex
+
+var notSetWarning = regexp.MustCompile(`^The "([^"]+)" variable is not set\.`)
+
+// Levels and Fire make the recorder a logrus hook for compose-go's warning
+// "The "X" variable is not set. Defaulting to a blank string."
+func (r *unsetRecorder) Levels() []logrus.Level { return []logrus.Level{logrus.WarnLevel} }
+
+// Fire records the variable named by a not-set warning.
+func (r *unsetRecorder) Fire(e *logrus.Entry) error {
+	if m := notSetWarning.FindStringSubmatch(e.Message); m != nil {
+		r.record(m[1], false, "")
+	}
+	return nil
+}
+
+// composeModel loads the project with compose-go. The consistency check is
+// skipped (rules report those problems, all of them); remote includes are
+// never fetched.
+func (l *loader) composeModel(ctx context.Context, files []string, env map[string]string, rec *unsetRecorder) (*types.Project, []SyntaxError) {
+	environ := make([]string, 0, len(env))
+	for k, v := range env {
+		environ = append(environ, k+"="+v)
+	}
+	opts := []cli.ProjectOptionsFn{
+		cli.WithWorkingDirectory(l.root),
+		cli.WithEnv(environ),
+		cli.WithResourceLoader(remoteRefusingLoader{}),
+		cli.WithDefaultProfiles(l.opt.Profiles...),
+		cli.WithLoadOptions(func(o *composeloader.Options) {
+			// LoadConfigFiles applies these options before ToOptions sets
+			// up interpolation; only the second application matters.
+			if o.Interpolate != nil {
+				o.Interpolate.Substitute = rec.substitute
+			}
+			o.SkipConsistencyCheck = true
+			// env_file and label_file are resolved below, so that a bad or
+			// missing file (EN000, CP012) does not cost the whole model.
+			o.SkipResolveEnvironment = true
+			o.SkipResolveLabels = true
+		}),
+	}
+	if l.opt.ProjectName != "" {
+		opts = append(opts, cli.WithName(l.opt.ProjectName))
+	} else if n := env["COMPOSE_PROJECT_NAME"]; n != "" {
+		opts = append(opts, cli.WithName(n))
+	}
+	po, err := cli.NewProjectOptions(files, opts...)
+	if err != nil {
+		return nil, []SyntaxError{l.composeError(err)}
+	}
+	// compose-go logs warnings through logrus' global logger; silence it
+	// for the duration of the load (the rules report those problems).
+	// Nested defaults (${A:-${B}}) are substituted again by compose-go
+	// without our hook; its warning for them is recorded from the log.
+	logMu.Lock()
+	std := logrus.StandardLogger()
+	prev := std.Out
+	std.SetOutput(io.Discard)
+	prevHooks := std.ReplaceHooks(logrus.LevelHooks{})
+	std.AddHook(rec)
+	model, err := po.LoadProject(ctx)
+	std.ReplaceHooks(prevHooks)
+	std.SetOutput(prev)
+	logMu.Unlock()
+	if err != nil {
+		return nil, []SyntaxError{l.composeError(err)}
+	}
+	if resolved, err := model.WithServicesEnvironmentResolved(false); err == nil {
+		model = resolved
+	}
+	if resolved, err := model.WithServicesLabelsResolved(false); err == nil {
+		model = resolved
+	}
+	return model, nil
+}
+
+// remoteRefusingLoader claims git and OCI includes so compose-go neither
+// fetches them nor reads them as local paths.
+type remoteRefusingLoader struct{}
+
+func (remoteRefusingLoader) Accept(p string) bool { return IsRemoteResource(p) }
+func (remoteRefusingLoader) Load(_ context.Context, p string) (string, error) {
+	return "", fmt.Errorf("remote include %q is not fetched: envdoctor never touches the network", p)
+}
+func (remoteRefusingLoader) Dir(p string) string { return p }
+
+// IsRemoteResource reports whether a compose include or build context is a
+// git repository, an OCI artifact or a URL rather than a local path.
+func IsRemoteResource(p string) bool {
+	lower := strings.ToLower(p)
+	for _, prefix := range []string{"oci://", "git://", "git@", "http://", "https://", "ssh://", "github.com/"} {
+		if strings.HasPrefix(lower, prefix) {
+			return true
+		}
+	}
+	return strings.HasSuffix(lower, ".git") || strings.Contains(lower, ".git#")
+}
+
+var (
+	yamlLineRe  = regexp.MustCompile(`(?:yaml: )?line (\d+)(?::(\d+))?: `)
+	errPathRe   = regexp.MustCompile(`^((?:services|networks|volumes|secrets|configs|include|name|version|x-[^.\s]+)(?:\.[^\s:]+)*)`)
+	absPrefixRe = regexp.MustCompile(`(?:validating |parsing |compose file )?"?(/[^\s":]+\.ya?ml)"?:? ?`)
+)
+
+// composeError turns a compose-go error into a located syntax error: a YAML
+// line, or a "services.app.ports.0 ..." path looked up in the node index.
+func (l *loader) composeError(err error) SyntaxError {
+	msg := err.Error()
+	file := ""
+	if m := absPrefixRe.FindStringSubmatch(msg); m != nil {
+		file = l.rel(m[1])
+		msg = strings.Replace(msg, m[0], "", 1)
+	}
+	msg = strings.ReplaceAll(msg, l.root+string(filepath.Separator), "")
+	files := l.p.Compose.Files
+	if file == "" && len(files) > 0 {
+		file = files[0].Path
+	}
+	r := rangeOfFile(file)
+	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		r.Start = finding.Pos{Line: line, Col: 1}
+		r.End = r.Start
+		if src := l.p.Sources[file]; src != nil {
+			r = src.LineRange(line)
+		}
+	} else if m := errPathRe.FindStringSubmatch(msg); m != nil {
+		path := strings.Split(m[1], ".")
+		for _, cf := range files {
+			if cf.Path != file && file != "" && cf.Path != "" {
+				continue
+			}
+			for n := len(path); n > 0; n-- {
+				if v, k := cf.Lookup(path[:n]...); v != nil {
+					at := v
+					if k != nil {
+						at = k
+					}
+					r = NodeRange(cf.Source, at)
+					break
+				}
+			}
+		}
+	}
+	if m := falseSchemaRe.FindStringSubmatch(msg); m != nil {
+		msg = fmt.Sprintf("%s: unknown key %q (not in the Compose Specification)", m[1], m[2])
+	}
+	return SyntaxError{Range: r, Message: strings.TrimSpace(msg)}
+}
+
+// falseSchemaRe matches compose-go's message for a key the schema forbids.
+var falseSchemaRe = regexp.MustCompile(`^(\S+)\.([^.\s]+) false schema$`)
+
+// parseYAML parses the first YAML document of a compose file into nodes.
+func parseYAML(src *Source) (*yaml.Node, *SyntaxError) {
+	dec := yaml.NewDecoder(bytes.NewReader(src.Data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return &yaml.Node{Kind: yaml.DocumentNode}, nil
+		}
+		r := rangeOfFile(src.Path)
+		msg := err.Error()
+		if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			r = src.LineRange(line)
+			if m[2] != "" {
+				col, _ := strconv.Atoi(m[2])
+				r.Start.Col = col
+			}
+			msg = strings.Replace(msg, m[0], "", 1)
+		}
+		msg = strings.TrimPrefix(msg, "yaml: ")
+		return nil, &SyntaxError{Range: r, Message: "invalid YAML: " + msg}
+	}
+	return &doc, nil
+}
+
+// locateUnset finds, in every compose file, the references compose leaves
+// without a value, at their exact span.
+func (l *loader) locateUnset(c *Compose) []UnsetVariable {
+	var out []UnsetVariable
+	for _, cf := range c.Files {
+		if cf.Root == nil {
+			continue
+		}
+		WalkScalars(cf.Root, func(n *yaml.Node) {
+			located := ScalarRefs(cf.Source, n)
+			if len(located) == 0 {
+				return
+			}
+			missing := MissingRefs(ScanVarRefs(n.Value), c.Environment)
+			for _, m := range missing {
+				for _, lr := range located {
+					if lr.Ref.Start == m.Start && lr.Ref.End == m.End {
+						out = append(out, UnsetVariable{
+							Name:     m.Name,
+							Required: m.Op == ":?" || m.Op == "?",
+							Reason:   strings.TrimSpace(m.Arg),
+							Empty:    isSetEmpty(c.Environment, m.Name),
+							Range:    lr.Range,
+						})
+						break
+					}
+				}
+			}
+		})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Range.File != out[j].Range.File {
+			return out[i].Range.File < out[j].Range.File
+		}
+		return out[i].Range.Start.Before(out[j].Range.Start)
+	})
+	return out
+}
+
+func isSetEmpty(env map[string]string, name string) bool {
+	v, ok := env[name]
+	return ok && v == ""
+}
+
+// loadServiceEnvFiles reads every env_file of the services.
+func (l *loader) loadServiceEnvFiles(model *types.Project) {
+	byPath := map[string]*EnvFile{}
+	for _, name := range sortedServiceNames(model) {
+		svc := model.Services[name]
+		for _, e := range svc.EnvFiles {
+			abs := absPath(l.root, e.Path)
+			rel := l.rel(abs)
+			if ef, ok := byPath[rel]; ok {
+				ef.Services = append(ef.Services, name)
+				continue
+			}
+			src, err := l.readSource(abs)
+			if err != nil {
+				continue // CP012 reports a missing env_file from the model
+			}
+			ef := ParseEnvFile(src, RoleServiceEnvFile)
+			for _, existing := range l.p.EnvFiles {
+				if existing.Path == rel {
+					ef = existing
+				}
+			}
+			ef.Services = append(ef.Services, name)
+			byPath[rel] = ef
+			if ef.Role == RoleServiceEnvFile {
+				l.p.EnvFiles = append(l.p.EnvFiles, ef)
+			}
+		}
+	}
+}
+
+func sortedServiceNames(model *types.Project) []string {
+	names := make([]string, 0, len(model.Services))
+	for n := range model.Services {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// loadBuilds records every build context with its Dockerfile (or
+// dockerfile_inline) and build args.
+func (l *loader) loadBuilds(c *Compose) {
+	for _, name := range sortedServiceNames(c.Model) {
+		svc := c.Model.Services[name]
+		if svc.Build == nil {
+			continue
+		}
+		b := svc.Build
+		ctx := &BuildContext{Service: name}
+		if IsRemoteResource(b.Context) {
+			ctx.Remote = b.Context
+			l.p.Contexts = append(l.p.Contexts, ctx)
+			continue
+		}
+		ctxAbs := absPath(l.root, b.Context)
+		ctx.Dir = l.rel(ctxAbs)
+		var df *Dockerfile
+		if b.DockerfileInline != "" {
+			df = l.inlineDockerfile(c, name, b.DockerfileInline)
+			df.Context = ctx
+			ctx.Dockerfile = df
+			l.p.Dockerfiles = append(l.p.Dockerfiles, df)
+		} else {
+			dockerfile := b.Dockerfile
+			if dockerfile == "" {
+				dockerfile = "Dockerfile"
+			}
+			dfAbs := absPath(ctxAbs, dockerfile)
+			// Two services built from the same Dockerfile share it.
+			for _, existing := range l.p.Dockerfiles {
+				if existing.Path == l.rel(dfAbs) && !existing.Inline {
+					df = existing
+				}
+			}
+			if df == nil {
+				df = l.loadDockerfile(dfAbs, ctx)
+			} else {
+				ctx.Dockerfile = df
+			}
+		}
+		df.Services = append(df.Services, name)
+		if df.BuildArgs == nil && len(b.Args) > 0 {
+			df.BuildArgs = map[string]*string{}
+			for k, v := range b.Args {
+				df.BuildArgs[k] = v
+			}
+		}
+		if df.Target == "" {
+			df.Target = b.Target
+		}
+		l.p.Contexts = append(l.p.Contexts, ctx)
+	}
+}
+
+// inlineDockerfile parses a service's dockerfile_inline, mapping its lines
+// back to the compose file.
+func (l *loader) inlineDockerfile(c *Compose, service, text string) *Dockerfile {
+	for i := len(c.Files) - 1; i >= 0; i-- {
+		cf := c.Files[i]
+		n, _ := cf.Lookup("services", service, "build", "dockerfile_inline")
+		if n == nil {
+			continue
+		}
+		src := NewSource(cf.Path, []byte(text))
+		df := ParseDockerfile(cf.Path, src)
+		df.Inline = true
+		df.LineOffset = n.Line
+		if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+			df.LineOffset = n.Line - 1
+		}
+		return df
+	}
+	src := NewSource(c.Files[0].Path, []byte(text))
+	df := ParseDockerfile(c.Files[0].Path, src)
+	df.Inline = true
+	return df
+}
