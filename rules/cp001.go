@@ -37,7 +37,11 @@ func unsetVariable() *Rule {
 						msg += fmt.Sprintf(" with %q", u.Reason)
 					}
 				}
-				f := finding.Finding{Range: u.Range, Message: msg, Fix: &finding.Fix{Message: unsetFix(u.Name, u.Required, envFiles)}}
+				fixMsg := unsetFix(u.Name, u.Required, envFiles)
+				if u.Empty {
+					fixMsg = fmt.Sprintf("give %s a non-empty value where it is set (%s)", u.Name, searched)
+				}
+				f := finding.Finding{Range: u.Range, Message: msg, Fix: &finding.Fix{Message: fixMsg}}
 				for _, ef := range envFiles {
 					if e, ok := similarKey(ef, u.Name); ok {
 						f.Related = append(f.Related, finding.Related{Range: e.KeyRange,

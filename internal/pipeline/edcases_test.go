@@ -1,0 +1,95 @@
+package pipeline_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/pipeline"
+	"github.com/envdoctor/envdoctor/internal/project"
+	"github.com/envdoctor/envdoctor/rules"
+)
+
+// TestEngineRuleCases runs testdata/rules/ED001 and ED002 the way the rule
+// harness does for engine rules: every rule, then the pipeline, and only
+// the ED findings compared with want.txt.
+func TestEngineRuleCases(t *testing.T) {
+	all := rules.All()
+	var infos []finding.RuleInfo
+	for _, r := range all {
+		infos = append(infos, r.Info())
+	}
+	known := func(s string) (string, bool) {
+		r, ok := rules.Lookup(all, s)
+		if !ok {
+			return "", false
+		}
+		return r.ID, true
+	}
+	for _, id := range []string{pipeline.UnusedIgnoreID, pipeline.InvalidIgnoreID} {
+		base := filepath.Join("..", "..", "testdata", "rules", id)
+		cases, err := os.ReadDir(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fires, quiet := false, false
+		for _, c := range cases {
+			dir := filepath.Join(base, c.Name())
+			t.Run(id+"/"+c.Name(), func(t *testing.T) {
+				p, err := project.Load(context.Background(), dir, project.Options{})
+				if err != nil {
+					t.Fatalf("load: %v", err)
+				}
+				res := pipeline.Process(p, rules.Run(p, all), pipeline.Options{Rules: infos, Known: known})
+				var ed []finding.Finding
+				for _, f := range res.Findings {
+					if strings.HasPrefix(f.RuleID, "ED") {
+						ed = append(ed, f)
+					}
+				}
+				// In the quiet cases the comments silence a real finding.
+				if c.Name() == "used" || c.Name() == "valid" {
+					if res.Suppressed == 0 {
+						t.Errorf("no finding was suppressed")
+					}
+				}
+				got := golden(ed)
+				want, err := os.ReadFile(filepath.Join(dir, "want.txt"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got != string(want) {
+					t.Errorf("--- want\n%s--- got\n%s", want, got)
+				}
+				if strings.Contains(got, " "+id+" ") {
+					fires = true
+				} else if got == "" {
+					quiet = true
+				}
+			})
+		}
+		if !fires || !quiet {
+			t.Errorf("%s: needs a case that fires (%v) and one that stays quiet (%v)", id, fires, quiet)
+		}
+	}
+}
+
+// golden is the rule harness's want.txt format.
+func golden(fs []finding.Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		r := f.Range
+		fmt.Fprintf(&b, "%s:%d:%d-%d:%d: %s %s: %s\n", r.File, r.Start.Line, r.Start.Col, r.End.Line, r.End.Col, f.RuleID, f.Severity, f.Message)
+		for _, rel := range f.Related {
+			fmt.Fprintf(&b, "  related: %s:%d:%d: %s\n", rel.Range.File, rel.Range.Start.Line, rel.Range.Start.Col, rel.Message)
+		}
+		if f.Fix != nil {
+			fmt.Fprintf(&b, "  fix: %s\n", f.Fix.Message)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,69 @@
+package rules
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/envdoctor/envdoctor/internal/finding"
+)
+
+// dockerfileSyntax is DF000: a Dockerfile that BuildKit's parser rejects.
+// The loader parses every Dockerfile (project.ParseDockerfile) and keeps
+// BuildKit's message with the exact line; this rule only reports it.
+func dockerfileSyntax() *Rule {
+	return &Rule{
+		ID:       "DF000",
+		Name:     "dockerfile-syntax",
+		Title:    "Dockerfile cannot be parsed",
+		Severity: finding.SeverityError,
+		Since:    "0.1.0",
+		Run: func(p *Pass) {
+			seen := reportOnce{}
+			for _, d := range p.Project.Dockerfiles {
+				if d.ParseError == nil {
+					continue
+				}
+				f := finding.Finding{
+					RuleID:   p.Rule.ID,
+					Severity: p.Rule.Severity,
+					Range:    d.ParseErrorRange(),
+					Message:  "cannot parse Dockerfile: " + d.ParseError.Message,
+					Fix:      &finding.Fix{Message: dockerfileSyntaxFix(d.ParseError.Message)},
+				}
+				if seen.first(f) {
+					p.Report(f)
+				}
+			}
+		},
+	}
+}
+
+var (
+	didYouMean     = regexp.MustCompile(`^unknown instruction: (\S+) \(did you mean (\S+)\?\)$`)
+	flagDidYouMean = regexp.MustCompile(`^unknown flag: --(\S+) \(did you mean (\S+)\?\)$`)
+)
+
+// dockerfileSyntaxFix turns BuildKit's message into advice.
+func dockerfileSyntaxFix(msg string) string {
+	if m := didYouMean.FindStringSubmatch(msg); m != nil {
+		return "write " + m[2] + " instead of " + m[1]
+	}
+	if m := flagDidYouMean.FindStringSubmatch(msg); m != nil {
+		return "write --" + m[2] + " instead of --" + m[1]
+	}
+	switch {
+	case strings.HasPrefix(msg, "unknown instruction: "):
+		return "use a Dockerfile instruction (FROM, RUN, COPY, ...), join the line to the previous one with a trailing \\, or comment it out with #"
+	case strings.HasPrefix(msg, "unknown flag: "):
+		return "remove the flag or correct its name; see the instruction's flags in https://docs.docker.com/reference/dockerfile/"
+	case msg == "unterminated heredoc":
+		return "end the heredoc with a line that holds only its delimiter (for example EOF), without indentation unless it was opened with <<-"
+	case msg == "file with no instructions", msg == "dockerfile contains no stages to build":
+		return "add a FROM instruction, or point build.dockerfile at the right file"
+	case msg == "no build stage in current context":
+		return "start the Dockerfile with FROM: only ARG may come before the first FROM"
+	case strings.Contains(msg, "parser directive"), strings.HasPrefix(msg, "invalid escape token"):
+		return "keep each parser directive (# syntax=, # escape=, # check=) once, at the top of the file; escape accepts only \\ or `"
+	}
+	return "correct this instruction: docker build rejects it the same way (reference: https://docs.docker.com/reference/dockerfile/)"
+}
