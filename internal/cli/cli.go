@@ -1,0 +1,158 @@
+// Package cli is envdoctor's command line: subcommands, flags, wiring of
+// loader, rules, pipeline and reports, and exit codes.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+
+	"github.com/envdoctor/envdoctor/internal/project"
+)
+
+// Exit codes, the same for every format.
+const (
+	ExitOK       = 0 // nothing at or above --fail-level
+	ExitFindings = 1 // findings at or above --fail-level
+	ExitError    = 2 // usage, config or internal error
+)
+
+// Env is everything the CLI takes from the process, injected so tests run
+// the CLI in-process with a fixed environment.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	Environ        []string
+	Getwd          func() (string, error)
+	// IsTerminal reports whether w is a terminal (colors on by default).
+	IsTerminal func(w io.Writer) bool
+	// Git runs git; nil disables git facts.
+	Git project.GitRunner
+}
+
+// Main runs envdoctor with the real process environment.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return Run(ctx, args, Env{
+		Stdin: stdin, Stdout: stdout, Stderr: stderr,
+		Environ:    os.Environ(),
+		Getwd:      os.Getwd,
+		IsTerminal: isTerminal,
+		Git:        project.ExecGit,
+	})
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// usageError is a command-line mistake: printed with a hint, exit code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, env Env) (int, error)
+}
+
+func commands() []command {
+	return []command{
+		{"doctor", "lint the project and check the machine it runs on (the default)", runDoctor},
+		{"lint", "lint a project, or the given files (what pre-commit passes)", runLint},
+		{"explain", "print a rule's documentation: why, a bad and a good example, the fix", runExplain},
+		{"rules", "list every rule (--markdown for the catalogue)", runRules},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// Run parses the subcommand and runs it; it never panics.
+func Run(ctx context.Context, args []string, env Env) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(env.Stderr, "envdoctor: internal error: %v (please report it)\n", v)
+			code = ExitError
+		}
+	}()
+	name := "doctor"
+	rest := args
+	if len(args) > 0 {
+		switch a := args[0]; {
+		case a == "help" || a == "-h" || a == "--help":
+			if len(args) > 1 {
+				return Run(ctx, []string{args[1], "--help"}, env)
+			}
+			printMainHelp(env.Stdout)
+			return ExitOK
+		case a == "--version":
+			name, rest = "version", args[1:]
+		case !strings.HasPrefix(a, "-") && isCommand(a):
+			name, rest = a, args[1:]
+		}
+	}
+	for _, c := range commands() {
+		if c.name != name {
+			continue
+		}
+		code, err := c.run(ctx, rest, env)
+		if err != nil {
+			var ue *usageError
+			if errors.As(err, &ue) {
+				fmt.Fprintf(env.Stderr, "envdoctor %s: %s\nRun 'envdoctor %s --help' for usage.\n", name, ue.msg, name)
+			} else {
+				fmt.Fprintf(env.Stderr, "envdoctor: %v\n", err)
+			}
+			return ExitError
+		}
+		return code
+	}
+	return ExitError
+}
+
+func isCommand(s string) bool {
+	for _, c := range commands() {
+		if c.name == s {
+			return true
+		}
+	}
+	return false
+}
+
+func printMainHelp(w io.Writer) {
+	fmt.Fprint(w, `envdoctor finds what keeps a Docker Compose project from starting: unset
+variables, shadowed .env values, servers bound to 127.0.0.1, committed
+secrets, cache-busting Dockerfiles, busy ports and an unreachable engine.
+
+Usage:
+  envdoctor [DIR]                 same as 'envdoctor doctor [DIR]'
+  envdoctor <command> [flags] [args]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Examples:
+  envdoctor                                  check the project in this directory
+  envdoctor lint --format sarif -o envdoctor.sarif
+  envdoctor lint docker-compose.yml .env     lint these files (pre-commit)
+  envdoctor explain CP001                    why a rule exists and how to fix it
+
+Run 'envdoctor <command> --help' for a command's flags.
+Exit codes: 0 clean, 1 findings at or above --fail-level, 2 usage, config or internal error.
+`)
+}

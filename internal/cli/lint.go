@@ -1,0 +1,414 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/envdoctor/envdoctor/internal/config"
+	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/pipeline"
+	"github.com/envdoctor/envdoctor/internal/project"
+	"github.com/envdoctor/envdoctor/internal/report"
+	"github.com/envdoctor/envdoctor/rules"
+)
+
+// lintFlags are the flags of lint and doctor: docker compose's own project
+// flags, then envdoctor's output and policy flags.
+type lintFlags struct {
+	files            []string
+	envFiles         []string
+	profiles         []string
+	projectDirectory string
+	projectName      string
+	format           string
+	output           string
+	failLevel        string
+	exitZero         bool
+	configPath       string
+	enable           []string
+	disable          []string
+	noColor          bool
+	quiet            bool
+	verbose          bool
+}
+
+func newLintFlagSet(name string, lf *lintFlags) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SortFlags = false
+	fs.StringArrayVarP(&lf.files, "file", "f", nil, "compose file (repeatable), as with docker compose -f")
+	fs.StringArrayVar(&lf.envFiles, "env-file", nil, "env file for interpolation (repeatable), instead of .env")
+	fs.StringArrayVar(&lf.profiles, "profile", nil, "profile to enable (repeatable; default COMPOSE_PROFILES)")
+	fs.StringVar(&lf.projectDirectory, "project-directory", "", "project directory (default: the first compose file's directory)")
+	fs.StringVarP(&lf.projectName, "project-name", "p", "", "project name (default: COMPOSE_PROJECT_NAME, name:, or the directory)")
+	fs.StringVar(&lf.format, "format", "text", "output format: "+strings.Join(report.Names(), ", "))
+	fs.StringVarP(&lf.output, "output", "o", "", "write the report to this file instead of standard output")
+	fs.StringVar(&lf.failLevel, "fail-level", "", "exit 1 when a finding is at or above: error, warning, info or none (default warning)")
+	fs.BoolVar(&lf.exitZero, "exit-zero", false, "exit 0 even with findings (errors still exit 2)")
+	fs.StringVar(&lf.configPath, "config", "", "config file (default: .envdoctor.yaml in the project directory)")
+	fs.StringSliceVar(&lf.enable, "enable", nil, "enable rules by ID or name (comma-separated or repeated)")
+	fs.StringSliceVar(&lf.disable, "disable", nil, "disable rules by ID or name (comma-separated or repeated)")
+	fs.BoolVar(&lf.noColor, "no-color", false, "no colors (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
+	fs.BoolVarP(&lf.quiet, "quiet", "q", false, "print only the finding lines and the summary")
+	fs.BoolVarP(&lf.verbose, "verbose", "v", false, "also print related locations and loader notes")
+	return fs
+}
+
+func runLint(ctx context.Context, args []string, env Env) (int, error) {
+	var lf lintFlags
+	fs := newLintFlagSet("lint", &lf)
+	if done, err := parseFlags(fs, args, env, lintHelp); done || err != nil {
+		return ExitOK, err
+	}
+	return lint(ctx, fs.Args(), lf, env, "")
+}
+
+func runDoctor(ctx context.Context, args []string, env Env) (int, error) {
+	var lf lintFlags
+	fs := newLintFlagSet("doctor", &lf)
+	if done, err := parseFlags(fs, args, env, doctorHelp); done || err != nil {
+		return ExitOK, err
+	}
+	if fs.NArg() > 1 {
+		return ExitError, usagef("doctor takes at most one directory, got %d arguments", fs.NArg())
+	}
+	note := "doctor ran the static checks only: the engine, port and host probes are not part of this version"
+	return lint(ctx, fs.Args(), lf, env, note)
+}
+
+// parseFlags parses; done is true when --help was printed.
+func parseFlags(fs *pflag.FlagSet, args []string, env Env, help func(io.Writer, *pflag.FlagSet)) (done bool, err error) {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			help(env.Stdout, fs)
+			return true, nil
+		}
+		return false, usagef("%v", err)
+	}
+	return false, nil
+}
+
+// target is one project to lint, with the files to report on (all when
+// only is nil).
+type target struct {
+	dir  string
+	only map[string]bool // absolute paths
+}
+
+func lint(ctx context.Context, args []string, lf lintFlags, env Env, note string) (int, error) {
+	format, err := report.New(lf.format)
+	if err != nil {
+		return ExitError, usagef("%v", err)
+	}
+	failLevel := finding.SeverityWarning
+	if lf.failLevel != "" {
+		if failLevel, err = finding.ParseSeverity(lf.failLevel); err != nil {
+			return ExitError, usagef("--fail-level: %v", err)
+		}
+	}
+	all := rules.All()
+	known := func(s string) (string, bool) {
+		r, ok := rules.Lookup(all, s)
+		if !ok {
+			return "", false
+		}
+		return r.ID, true
+	}
+	enable, err := resolveRuleList("--enable", lf.enable, known)
+	if err != nil {
+		return ExitError, err
+	}
+	disable, err := resolveRuleList("--disable", lf.disable, known)
+	if err != nil {
+		return ExitError, err
+	}
+	cwd, err := env.Getwd()
+	if err != nil {
+		return ExitError, fmt.Errorf("cannot read the current directory: %w", err)
+	}
+	targets, err := resolveTargets(cwd, args, lf)
+	if err != nil {
+		return ExitError, err
+	}
+
+	var findings []finding.Finding
+	var notes []string
+	lines := map[string]*project.Source{}
+	failed := false
+	for _, t := range targets {
+		p, err := project.Load(ctx, t.dir, project.Options{
+			ComposeFiles:     lf.files,
+			EnvFiles:         lf.envFiles,
+			Profiles:         lf.profiles,
+			ProjectDirectory: lf.projectDirectory,
+			ProjectName:      lf.projectName,
+			WorkingDir:       cwd,
+			Environ:          env.Environ,
+			Git:              env.Git,
+		})
+		if err != nil {
+			return ExitError, err
+		}
+		cfgPath := lf.configPath
+		if cfgPath == "" {
+			cfgPath = config.Find(p.Root)
+		} else if !filepath.IsAbs(cfgPath) {
+			cfgPath = filepath.Join(cwd, cfgPath)
+		}
+		var cfg *config.Config
+		if cfgPath != "" {
+			if cfg, err = config.Load(cfgPath, known); err != nil {
+				return ExitError, err
+			}
+		}
+		opt := pipeline.Options{Config: cfg, Enable: enable, Disable: disable, FailLevel: failLevel, Known: known}
+		if cfg != nil && cfg.FailLevel != nil && lf.failLevel == "" {
+			opt.FailLevel = *cfg.FailLevel
+		}
+		for _, r := range all {
+			opt.Rules = append(opt.Rules, r.Info())
+		}
+		var enabled []*rules.Rule
+		ran := map[string]bool{}
+		for _, r := range all {
+			if pipeline.RuleEnabled(r.ID, opt) {
+				enabled = append(enabled, r)
+				ran[r.ID] = true
+			}
+		}
+		// An ignore comment for a rule that did not run is not "unused".
+		opt.Ran = func(id string) bool { return ran[id] }
+		res := pipeline.Process(p, rules.Run(p, enabled), opt)
+		prefix := relPrefix(cwd, p.Root)
+		for _, f := range res.Findings {
+			if t.only != nil && !anchoredIn(f, p.Root, t.only) {
+				continue
+			}
+			if f.Severity >= opt.FailLevel && opt.FailLevel != finding.SeverityNone {
+				failed = true
+			}
+			findings = append(findings, rebase(f, prefix))
+		}
+		for path, src := range p.Sources {
+			lines[joinRel(prefix, path)] = src
+		}
+		notes = append(notes, p.Notes...)
+	}
+	sort.SliceStable(findings, func(i, j int) bool { return finding.Less(findings[i], findings[j]) })
+
+	out := env.Stdout
+	color := useColor(lf, env)
+	if lf.output != "" {
+		path := lf.output
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(cwd, path)
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			return ExitError, fmt.Errorf("cannot write the report: %w", err)
+		}
+		defer f.Close()
+		out, color = f, false
+	}
+	in := report.Input{
+		Findings: findings,
+		Lines: func(file string, n int) (string, bool) {
+			src, ok := lines[file]
+			if !ok || n < 1 || n > src.LineCount() {
+				return "", false
+			}
+			return src.Line(n), true
+		},
+		Tool:    report.Tool{Name: "envdoctor", Version: version(), InformationURI: "https://github.com/envdoctor/envdoctor"},
+		Color:   color,
+		Verbose: lf.verbose,
+		Quiet:   lf.quiet,
+	}
+	for _, r := range all {
+		in.Rules = append(in.Rules, r.Info())
+	}
+	if err := format.Format(out, in); err != nil {
+		return ExitError, fmt.Errorf("writing the report: %w", err)
+	}
+	if lf.verbose {
+		for _, n := range notes {
+			fmt.Fprintf(env.Stderr, "note: %s\n", n)
+		}
+	}
+	if note != "" && !lf.quiet {
+		fmt.Fprintf(env.Stderr, "note: %s\n", note)
+	}
+	if failed && !lf.exitZero {
+		return ExitFindings, nil
+	}
+	return ExitOK, nil
+}
+
+func resolveRuleList(flag string, values []string, known func(string) (string, bool)) ([]string, error) {
+	var ids []string
+	for _, v := range values {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		id, ok := known(v)
+		if !ok {
+			return nil, usagef("%s: unknown rule %q (see 'envdoctor rules')", flag, v)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// resolveTargets turns the arguments into projects: no argument is the
+// current directory; a directory is a project; files (what pre-commit
+// passes) are grouped by the project they belong to.
+func resolveTargets(cwd string, args []string, lf lintFlags) ([]target, error) {
+	if len(args) == 0 {
+		return []target{{dir: cwd}}, nil
+	}
+	var order []string
+	only := map[string]map[string]bool{}
+	for _, a := range args {
+		abs := a
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(cwd, a)
+		}
+		fi, err := os.Stat(abs)
+		if err != nil {
+			return nil, fmt.Errorf("%s: no such file or directory", a)
+		}
+		if fi.IsDir() {
+			if len(args) > 1 {
+				return nil, usagef("give one directory, or files: %q is a directory among %d arguments", a, len(args))
+			}
+			return []target{{dir: abs}}, nil
+		}
+		dir := projectDirOf(filepath.Dir(abs), lf)
+		if only[dir] == nil {
+			only[dir] = map[string]bool{}
+			order = append(order, dir)
+		}
+		only[dir][abs] = true
+	}
+	targets := make([]target, 0, len(order))
+	for _, dir := range order {
+		targets = append(targets, target{dir: dir, only: only[dir]})
+	}
+	return targets, nil
+}
+
+// projectDirOf finds the project a file belongs to: the nearest directory,
+// from the file's up to the repository root, that holds a compose file;
+// else the file's own directory.
+func projectDirOf(dir string, lf lintFlags) string {
+	if lf.projectDirectory != "" || len(lf.files) > 0 {
+		return dir
+	}
+	for d := dir; ; {
+		for _, name := range project.DefaultComposeFiles {
+			if fi, err := os.Stat(filepath.Join(d, name)); err == nil && fi.Mode().IsRegular() {
+				return d
+			}
+		}
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			break
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	return dir
+}
+
+// anchoredIn reports whether a finding is located in one of the files, or
+// is a cross-file finding with a related location in one of them.
+func anchoredIn(f finding.Finding, root string, only map[string]bool) bool {
+	in := func(rel string) bool {
+		return rel != "" && only[filepath.Join(root, filepath.FromSlash(rel))]
+	}
+	if in(f.Range.File) {
+		return true
+	}
+	for _, r := range f.Related {
+		if in(r.Range.File) {
+			return true
+		}
+	}
+	return false
+}
+
+// relPrefix is the project root relative to the working directory, so
+// reported paths can be opened from where envdoctor runs.
+func relPrefix(cwd, root string) string {
+	rel, err := filepath.Rel(cwd, root)
+	if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+		return ""
+	}
+	return filepath.ToSlash(rel)
+}
+
+func joinRel(prefix, p string) string {
+	if prefix == "" || p == "" {
+		return p
+	}
+	return prefix + "/" + p
+}
+
+func rebase(f finding.Finding, prefix string) finding.Finding {
+	if prefix == "" {
+		return f
+	}
+	f.Range.File = joinRel(prefix, f.Range.File)
+	if len(f.Related) > 0 {
+		rel := make([]finding.Related, len(f.Related))
+		for i, r := range f.Related {
+			r.Range.File = joinRel(prefix, r.Range.File)
+			rel[i] = r
+		}
+		f.Related = rel
+	}
+	if f.Fix != nil && len(f.Fix.Edits) > 0 {
+		fix := *f.Fix
+		fix.Edits = make([]finding.Edit, len(f.Fix.Edits))
+		for i, e := range f.Fix.Edits {
+			e.Range.File = joinRel(prefix, e.Range.File)
+			fix.Edits[i] = e
+		}
+		f.Fix = &fix
+	}
+	return f
+}
+
+func useColor(lf lintFlags, env Env) bool {
+	if lf.noColor {
+		return false
+	}
+	vars := map[string]string{}
+	for _, kv := range env.Environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	if vars["NO_COLOR"] != "" {
+		return false
+	}
+	if v := vars["FORCE_COLOR"]; v != "" && v != "0" && v != "false" {
+		return true
+	}
+	if vars["TERM"] == "dumb" || env.IsTerminal == nil {
+		return false
+	}
+	return env.IsTerminal(env.Stdout)
+}
