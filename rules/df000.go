@@ -23,11 +23,17 @@ func dockerfileSyntax() *Rule {
 				if d.ParseError == nil {
 					continue
 				}
+				msg := d.ParseError.Message
+				if !strings.HasPrefix(msg, "cannot read") {
+					// The loader words read errors itself ("cannot read
+					// Dockerfile: no such file or directory").
+					msg = "cannot parse Dockerfile: " + msg
+				}
 				f := finding.Finding{
 					RuleID:   p.Rule.ID,
 					Severity: p.Rule.Severity,
 					Range:    d.ParseErrorRange(),
-					Message:  "cannot parse Dockerfile: " + d.ParseError.Message,
+					Message:  msg,
 					Fix:      &finding.Fix{Message: dockerfileSyntaxFix(d.ParseError.Message)},
 				}
 				if seen.first(f) {
@@ -52,6 +58,8 @@ func dockerfileSyntaxFix(msg string) string {
 		return "write --" + m[2] + " instead of --" + m[1]
 	}
 	switch {
+	case strings.HasPrefix(msg, "cannot read"):
+		return "check build.context and build.dockerfile in the compose file, and that the file is readable"
 	case strings.HasPrefix(msg, "unknown instruction: "):
 		return "use a Dockerfile instruction (FROM, RUN, COPY, ...), join the line to the previous one with a trailing \\, or comment it out with #"
 	case strings.HasPrefix(msg, "unknown flag: "):

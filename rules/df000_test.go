@@ -92,6 +92,21 @@ func TestDF000InlineLineOffset(t *testing.T) {
 	}
 }
 
+// The loader reports an unreadable Dockerfile as a ParseError of its own
+// wording.
+func TestDF000Unreadable(t *testing.T) {
+	rule, _ := rules.Lookup(rules.All(), "DF000")
+	d := &project.Dockerfile{Path: "api/Dockerfile", ParseError: &project.SyntaxError{
+		Range:   finding.Range{File: "api/Dockerfile", Start: finding.Pos{Line: 1, Col: 1}, End: finding.Pos{Line: 1, Col: 1}},
+		Message: "cannot read Dockerfile: no such file or directory",
+	}}
+	got := rules.Run(&project.Project{Dockerfiles: []*project.Dockerfile{d}}, []*rules.Rule{rule})
+	if len(got) != 1 || got[0].Message != "cannot read Dockerfile: no such file or directory" ||
+		got[0].Fix == nil || !strings.Contains(got[0].Fix.Message, "build.dockerfile") {
+		t.Errorf("got %+v", got)
+	}
+}
+
 func TestDF000Metadata(t *testing.T) {
 	r, _ := rules.Lookup(rules.All(), "dockerfile-syntax")
 	if r == nil || r.ID != "DF000" || r.Severity != finding.SeverityError {

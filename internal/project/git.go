@@ -7,36 +7,65 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"sync"
 	"time"
 )
 
 // Git answers "is this file tracked / ignored" from the git CLI. Without git
 // (not installed, not a repository) Available is false and the answers are
 // all "unknown"; the loader adds a note saying what could not be checked.
+//
+// Git is asked lazily, once, the first time a rule wants a git fact: a lint
+// whose rules never ask runs no git process.
 type Git struct {
-	Available bool
-	// Why says why git facts are unavailable.
-	Why     string
-	tracked map[string]bool
-	ignored map[string]bool
+	once  sync.Once
+	load  func() *gitFacts
+	facts *gitFacts
 }
+
+type gitFacts struct {
+	available bool
+	why       string
+	tracked   map[string]bool
+	ignored   map[string]bool
+}
+
+func (g *Git) get() *gitFacts {
+	g.once.Do(func() {
+		if g.load != nil {
+			g.facts = g.load()
+		}
+		if g.facts == nil {
+			g.facts = &gitFacts{why: "git facts were not requested"}
+		}
+	})
+	return g.facts
+}
+
+// Available reports whether git could be asked about the project.
+func (g *Git) Available() bool { return g.get().available }
+
+// Why says why git facts are unavailable ("git is not installed").
+func (g *Git) Why() string { return g.get().why }
 
 // Tracked reports whether git tracks the root-relative path; ok is false
 // when it cannot be known.
 func (g *Git) Tracked(path string) (tracked, ok bool) {
-	if !g.Available {
+	f := g.get()
+	if !f.available {
 		return false, false
 	}
-	return g.tracked[path], true
+	return f.tracked[path], true
 }
 
 // Ignored reports whether the root-relative path is git-ignored; ok is false
 // when it cannot be known.
 func (g *Git) Ignored(path string) (ignored, ok bool) {
-	if !g.Available {
+	f := g.get()
+	if !f.available {
 		return false, false
 	}
-	return g.ignored[path], true
+	return f.ignored[path], true
 }
 
 // GitRunner runs git with arguments in dir and returns its standard output.
@@ -60,26 +89,32 @@ func ExecGit(ctx context.Context, dir string, args ...string) ([]byte, error) {
 
 var errGitMissing = errors.New("git is not installed")
 
-// loadGit asks git, with a deadline, which of paths are tracked and ignored.
-func loadGit(ctx context.Context, run GitRunner, root string, paths []string) *Git {
-	if run == nil {
-		return &Git{Why: "git facts were not requested"}
+// NewGit returns git facts for the paths under root, asked of run (with a
+// deadline) the first time they are needed. A nil run means no git.
+func NewGit(run GitRunner, root string, paths []string) *Git {
+	g := &Git{}
+	if run != nil {
+		g.load = func() *gitFacts { return loadGitFacts(run, root, paths) }
 	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	return g
+}
+
+func loadGitFacts(run GitRunner, root string, paths []string) *gitFacts {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if _, err := run(ctx, root, "rev-parse", "--is-inside-work-tree"); err != nil {
 		if errors.Is(err, errGitMissing) {
-			return &Git{Why: "git is not installed"}
+			return &gitFacts{why: "git is not installed"}
 		}
-		return &Git{Why: "the project is not in a git repository"}
+		return &gitFacts{why: "the project is not in a git repository"}
 	}
-	g := &Git{Available: true, tracked: map[string]bool{}, ignored: map[string]bool{}}
+	g := &gitFacts{available: true, tracked: map[string]bool{}, ignored: map[string]bool{}}
 	if len(paths) == 0 {
 		return g
 	}
 	out, err := run(ctx, root, append([]string{"ls-files", "-z", "--"}, paths...)...)
 	if err != nil {
-		return &Git{Why: err.Error()}
+		return &gitFacts{why: err.Error()}
 	}
 	for _, p := range strings.Split(string(out), "\x00") {
 		if p != "" {

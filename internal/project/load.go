@@ -94,10 +94,7 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 	}
 	l.loadExampleEnvFiles()
 	l.loadDockerignores()
-	l.p.Git = loadGit(ctx, opt.Git, root, l.gitPaths())
-	if !l.p.Git.Available && opt.Git != nil {
-		l.p.Notes = append(l.p.Notes, fmt.Sprintf("%s: whether files are tracked or ignored by git was not checked", l.p.Git.Why))
-	}
+	l.p.Git = NewGit(opt.Git, root, l.gitPaths())
 	return l.p, nil
 }
 

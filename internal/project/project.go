@@ -36,7 +36,8 @@ type Project struct {
 	// Contexts are the build contexts, one per compose build (or per
 	// stand-alone Dockerfile directory).
 	Contexts []*BuildContext
-	// Git is never nil; Git.Available says whether git could be asked.
+	// Git is never nil; Git.Available() says whether git could be asked
+	// (it is asked lazily, the first time a rule needs a git fact).
 	Git *Git
 	// Notes are things the loader could not check, said once to the user
 	// (for example "git is not installed: tracked files were not checked").

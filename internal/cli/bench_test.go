@@ -1,0 +1,51 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkLintExample measures the whole in-process `envdoctor lint` of the
+// tutorial's project: load (compose-go, YAML index, env files, Dockerfile),
+// every rule, the pipeline and the text report.
+func BenchmarkLintExample(b *testing.B) {
+	dir, err := filepath.Abs("../../testdata/projects/flask-postgres")
+	if err != nil {
+		b.Fatal(err)
+	}
+	env := Env{
+		Stdout: io.Discard, Stderr: io.Discard,
+		Environ:    tutorialShell,
+		Getwd:      func() (string, error) { return dir, nil },
+		IsTerminal: func(io.Writer) bool { return false },
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if code := Run(context.Background(), []string{"lint"}, env); code != ExitFindings {
+			b.Fatalf("exit %d", code)
+		}
+	}
+}
+
+// BenchmarkLintExampleSARIF is the same run with the SARIF report.
+func BenchmarkLintExampleSARIF(b *testing.B) {
+	dir, err := filepath.Abs("../../testdata/projects/flask-postgres")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out bytes.Buffer
+	env := Env{
+		Stdout: &out, Stderr: io.Discard,
+		Environ:    tutorialShell,
+		Getwd:      func() (string, error) { return dir, nil },
+		IsTerminal: func(io.Writer) bool { return false },
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		out.Reset()
+		Run(context.Background(), []string{"lint", "--format", "sarif"}, env)
+	}
+}
