@@ -30,7 +30,7 @@ func HelpURI(id string) string {
 // All returns every rule, sorted by ID. The slice is built on each call: no
 // global mutable state, no init() registration.
 func All() []*Rule {
-	var all []*Rule
+	all := make([]*Rule, 0, 64)
 	all = append(all, composeRules()...)
 	all = append(all, envRules()...)
 	all = append(all, dockerfileRules()...)

@@ -22,23 +22,3 @@ func lowerFirst(s string) string {
 	}
 	return string(unicode.ToLower(r)) + s[size:]
 }
-
-// quoteList renders names as "a", "b" and "c".
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = `"` + n + `"`
-	}
-	return joinAnd(q)
-}
-
-// joinAnd renders a, b and c.
-func joinAnd(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
-}

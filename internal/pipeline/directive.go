@@ -130,7 +130,7 @@ func parseDirective(comment string, resolve func(string) (string, bool)) *direct
 		d.problems = append(d.problems, problem{`malformed ignore comment: no space is allowed after "envdoctor:"`, syntax})
 		return d
 	}
-	verbEnd := strings.IndexFunc(rest, func(r rune) bool { return !(unicode.IsLetter(r) || r == '-') })
+	verbEnd := strings.IndexFunc(rest, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' })
 	if verbEnd < 0 {
 		verbEnd = len(rest)
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -104,8 +103,8 @@ func (l *loader) interpolationEnvFiles(shell map[string]string) ([]*EnvFile, err
 		return nil, nil
 	}
 	abs := filepath.Join(l.root, ".env")
-	if fi, err := os.Stat(abs); err != nil || fi.IsDir() {
-		return nil, nil
+	if !isRegularFile(abs) {
+		return nil, nil // no .env: compose reads nothing
 	}
 	src, err := l.readSource(abs)
 	if err != nil {

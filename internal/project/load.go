@@ -261,7 +261,7 @@ func (l *loader) findStandaloneDockerfiles() {
 	count := 0
 	_ = filepath.WalkDir(l.root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return nil
+			return nil //nolint:nilerr // an unreadable entry is skipped: the search is best effort
 		}
 		count++
 		if count > 50000 {
@@ -286,6 +286,11 @@ func (l *loader) findStandaloneDockerfiles() {
 			l.p.Contexts = append(l.p.Contexts, ctx)
 		}
 	}
+}
+
+func isRegularFile(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular()
 }
 
 func skipDir(name string) bool {

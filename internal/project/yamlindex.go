@@ -123,7 +123,7 @@ func NodeRange(src *Source, n *yaml.Node) finding.Range {
 		return finding.Range{File: src.Path, Start: start, End: start}
 	}
 	rest := line[from:]
-	width := len(rest)
+	var width int
 	switch {
 	case n.Kind == yaml.AliasNode:
 		width = 1 + len(n.Value)
@@ -197,8 +197,7 @@ func ScalarRefs(src *Source, n *yaml.Node) []LocatedRef {
 	data := string(src.Data)
 	var out []LocatedRef
 	cursor := start
-	var walk func(rs []VarRef)
-	walk = func(rs []VarRef) {
+	walk := func(rs []VarRef) {
 		for _, r := range rs {
 			text := n.Value[r.Start:r.End]
 			at := strings.Index(data[cursor:], text)
@@ -231,7 +230,7 @@ func ScalarRefs(src *Source, n *yaml.Node) []LocatedRef {
 }
 
 func flattenNested(r VarRef) []VarRef {
-	var out []VarRef
+	out := make([]VarRef, 0, len(r.Nested))
 	for _, n := range r.Nested {
 		out = append(out, n)
 		out = append(out, flattenNested(n)...)
