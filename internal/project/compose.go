@@ -415,6 +415,18 @@ func (l *loader) locateUnset(c *Compose) []UnsetVariable {
 	return out
 }
 
+// blockIndent is the indentation of a block scalar's first non-blank line.
+func blockIndent(src *Source, from int) int {
+	for n := from; n <= src.LineCount(); n++ {
+		line := src.Line(n)
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		return len(line) - len(strings.TrimLeft(line, " "))
+	}
+	return 0
+}
+
 func isSetEmpty(env map[string]string, name string) bool {
 	v, ok := env[name]
 	return ok && v == ""
@@ -527,9 +539,17 @@ func (l *loader) inlineDockerfile(c *Compose, service, text string) *Dockerfile 
 		src := NewSource(cf.Path, []byte(text))
 		df := ParseDockerfile(cf.Path, src)
 		df.Inline = true
-		df.LineOffset = n.Line
-		if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+		if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			// The block's text starts on the next line, indented.
+			df.LineOffset = n.Line
+			df.ColOffset = blockIndent(cf.Source, n.Line+1)
+		} else {
+			// A one-line scalar: exact on its first line only.
 			df.LineOffset = n.Line - 1
+			df.ColOffset = n.Column - 1
+			if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+				df.ColOffset++
+			}
 		}
 		return df
 	}

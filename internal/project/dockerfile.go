@@ -85,11 +85,21 @@ func (d *Dockerfile) ParseErrorRange() finding.Range {
 		return finding.Range{}
 	}
 	r := d.ParseError.Range
-	if d.LineOffset != 0 && !r.Start.IsZero() {
-		r.Start.Line += d.LineOffset
-		r.End.Line += d.LineOffset
+	if !r.Start.IsZero() {
+		r.Start, r.End = d.toFile(r.Start), d.toFile(r.End)
 	}
 	return r
+}
+
+// toFile maps a position in the Dockerfile's own text to its file: the
+// same position, or for a dockerfile_inline the place in the compose file
+// (its block scalar starts LineOffset lines down, indented ColOffset).
+func (d *Dockerfile) toFile(p finding.Pos) finding.Pos {
+	p.Line += d.LineOffset
+	if p.Col > 0 {
+		p.Col += d.ColOffset
+	}
+	return p
 }
 
 // EscapeToken is the escape character in effect: '\\', or '`' after an
@@ -263,8 +273,8 @@ func (d *Dockerfile) lineSpanRange(start, end int) finding.Range {
 	}
 	return finding.Range{
 		File:  d.Path,
-		Start: finding.Pos{Line: start + d.LineOffset, Col: startCol},
-		End:   finding.Pos{Line: last + d.LineOffset, Col: endCol},
+		Start: d.toFile(finding.Pos{Line: start, Col: startCol}),
+		End:   d.toFile(finding.Pos{Line: last, Col: endCol}),
 	}
 }
 
@@ -279,7 +289,7 @@ func (d *Dockerfile) InstructionRange(loc []parser.Range) finding.Range {
 	}
 	r := d.lineSpanRange(start, start)
 	if end > start && d.Source != nil {
-		r.End = finding.Pos{Line: end + d.LineOffset, Col: len(d.Source.Line(end)) + 1}
+		r.End = d.toFile(finding.Pos{Line: end, Col: len(d.Source.Line(end)) + 1})
 	}
 	return r
 }
@@ -347,9 +357,7 @@ func (t *InstructionText) Range(start, end int) finding.Range {
 	} else {
 		e = s
 	}
-	s.Line += t.d.LineOffset
-	e.Line += t.d.LineOffset
-	return finding.Range{File: t.d.Path, Start: s, End: e}
+	return finding.Range{File: t.d.Path, Start: t.d.toFile(s), End: t.d.toFile(e)}
 }
 
 // Flag returns the flag --name (matched case-insensitively, like BuildKit).

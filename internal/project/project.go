@@ -219,9 +219,11 @@ type Dockerfile struct {
 	Path   string
 	Inline bool
 	Source *Source
-	// LineOffset is added to the Dockerfile's own line numbers to get the
-	// line in Path (non-zero only for dockerfile_inline).
+	// LineOffset and ColOffset are added to positions in the Dockerfile's
+	// own text to get positions in Path (non-zero only for a
+	// dockerfile_inline: its first line and its indentation).
 	LineOffset int
+	ColOffset  int
 	// AST and Stages are nil when the file did not parse.
 	AST      *parser.Result
 	Stages   []instructions.Stage
