@@ -121,10 +121,11 @@ func loadGitFacts(run GitRunner, root string, paths []string) *gitFacts {
 			g.tracked[p] = true
 		}
 	}
-	// check-ignore exits 1 when nothing is ignored: treat output, not status.
-	out, _ = run(ctx, root, append([]string{"check-ignore", "-z", "--no-index", "--"}, paths...)...)
-	for _, p := range strings.Split(string(out), "\x00") {
-		if p != "" {
+	// check-ignore prints one ignored path per line and exits 1 when none
+	// is ignored: read the output, not the status. (-z needs --stdin.)
+	out, _ = run(ctx, root, append([]string{"check-ignore", "--no-index", "--"}, paths...)...)
+	for _, p := range strings.Split(string(out), "\n") {
+		if p = strings.TrimSpace(p); p != "" {
 			g.ignored[p] = true
 		}
 	}

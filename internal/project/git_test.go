@@ -1,0 +1,98 @@
+package project
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestGitFactsFromFakeRunner(t *testing.T) {
+	calls := 0
+	run := func(_ context.Context, _ string, args ...string) ([]byte, error) {
+		calls++
+		switch args[0] {
+		case "rev-parse":
+			return []byte("true\n"), nil
+		case "ls-files":
+			return []byte(".env\x00Dockerfile\x00"), nil
+		case "check-ignore":
+			// check-ignore exits 1 when only some paths are ignored.
+			return []byte("secret.env\n"), nil
+		}
+		return nil, errors.New("unexpected " + args[0])
+	}
+	g := NewGit(run, "/p", []string{".env", "Dockerfile", "secret.env"})
+	if calls != 0 {
+		t.Fatalf("git ran %d times before a rule asked", calls)
+	}
+	if tr, ok := g.Tracked(".env"); !tr || !ok {
+		t.Errorf("Tracked(.env) = %v, %v", tr, ok)
+	}
+	if tr, ok := g.Tracked("secret.env"); tr || !ok {
+		t.Errorf("Tracked(secret.env) = %v, %v", tr, ok)
+	}
+	if ig, ok := g.Ignored("secret.env"); !ig || !ok {
+		t.Errorf("Ignored(secret.env) = %v, %v", ig, ok)
+	}
+	if ig, _ := g.Ignored(".env"); ig {
+		t.Error(".env reported ignored")
+	}
+	if !g.Available() || calls != 3 {
+		t.Errorf("available %v after %d calls, want true after 3 (asked once)", g.Available(), calls)
+	}
+}
+
+func TestGitUnavailable(t *testing.T) {
+	missing := NewGit(func(context.Context, string, ...string) ([]byte, error) { return nil, errGitMissing }, "/p", nil)
+	if _, ok := missing.Tracked("x"); ok || missing.Available() || missing.Why() != "git is not installed" {
+		t.Errorf("missing git: available %v, why %q", missing.Available(), missing.Why())
+	}
+	notRepo := NewGit(func(context.Context, string, ...string) ([]byte, error) { return nil, errors.New("fatal: not a git repository") }, "/p", nil)
+	if notRepo.Available() || !strings.Contains(notRepo.Why(), "not in a git repository") {
+		t.Errorf("not a repo: %q", notRepo.Why())
+	}
+	none := NewGit(nil, "/p", nil)
+	if none.Available() {
+		t.Error("nil runner: available")
+	}
+}
+
+// TestGitReal asks the real git about a scratch repository.
+func TestGitReal(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	for _, args := range [][]string{{"init", "-q"}, {"config", "user.email", "t@example.com"}, {"config", "user.name", "t"}} {
+		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v %s", args, err, out)
+		}
+	}
+	write(t, filepath.Join(dir, ".gitignore"), ".env\n")
+	write(t, filepath.Join(dir, ".env"), "A=1\n")
+	write(t, filepath.Join(dir, "compose.yaml"), "services: {}\n")
+	if out, err := exec.Command("git", "-C", dir, "add", "compose.yaml", ".gitignore").CombinedOutput(); err != nil {
+		t.Fatalf("git add: %v %s", err, out)
+	}
+	g := NewGit(ExecGit, dir, []string{".env", "compose.yaml"})
+	if tr, ok := g.Tracked("compose.yaml"); !tr || !ok {
+		t.Errorf("compose.yaml tracked = %v, %v (%s)", tr, ok, g.Why())
+	}
+	if ig, ok := g.Ignored(".env"); !ig || !ok {
+		t.Errorf(".env ignored = %v, %v", ig, ok)
+	}
+	if tr, _ := g.Tracked(".env"); tr {
+		t.Error(".env tracked")
+	}
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
