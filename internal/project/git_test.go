@@ -51,7 +51,9 @@ func TestGitUnavailable(t *testing.T) {
 	if _, ok := missing.Tracked("x"); ok || missing.Available() || missing.Why() != "git is not installed" {
 		t.Errorf("missing git: available %v, why %q", missing.Available(), missing.Why())
 	}
-	notRepo := NewGit(func(context.Context, string, ...string) ([]byte, error) { return nil, errors.New("fatal: not a git repository") }, "/p", nil)
+	notRepo := NewGit(func(context.Context, string, ...string) ([]byte, error) {
+		return nil, errors.New("fatal: not a git repository")
+	}, "/p", nil)
 	if notRepo.Available() || !strings.Contains(notRepo.Why(), "not in a git repository") {
 		t.Errorf("not a repo: %q", notRepo.Why())
 	}
