@@ -24,8 +24,8 @@ func unsetVariable() *Rule {
 				return
 			}
 			envFiles := interpolationEnvFiles(p.Project)
-			searched := strings.Join(c.EnvSources, ", ")
 			for _, u := range c.Unset {
+				searched := strings.Join(c.EnvSourcesOf(u.Range.File), ", ")
 				msg := fmt.Sprintf("variable %q is not set (searched: %s)", u.Name, searched)
 				if u.Required {
 					state := "not set"

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -70,6 +71,7 @@ func (l *loader) loadCompose(ctx context.Context, files []string, shell map[stri
 		c.Model = model
 		c.LoadErrors = append(c.LoadErrors, errs...)
 	}
+	l.indexIncludes(c)
 	c.Unset = l.locateUnset(c)
 	if c.Model != nil {
 		l.p.Name = c.Model.Name
@@ -248,6 +250,14 @@ func (l *loader) composeModel(ctx context.Context, files []string, env map[strin
 	if err != nil {
 		return nil, []SyntaxError{l.composeError(err)}
 	}
+	po.WithListeners(func(event string, md map[string]any) {
+		if event != "include" {
+			return
+		}
+		paths, _ := md["path"].(types.StringList)
+		wd, _ := md["workingdir"].(string)
+		l.includes = append(l.includes, includeRef{paths: paths, workingDir: wd})
+	})
 	// compose-go logs warnings through logrus' global logger; silence it
 	// for the duration of the load (the rules report those problems).
 	// Nested defaults (${A:-${B}}) are substituted again by compose-go
@@ -376,6 +386,80 @@ func parseYAML(src *Source) (*yaml.Node, *SyntaxError) {
 	return &doc, nil
 }
 
+// includeRef is one top-level include entry as compose-go reported it.
+type includeRef struct {
+	paths      []string
+	workingDir string
+}
+
+// indexIncludes reads the local files of top-level includes into the YAML
+// index, so findings in them have positions too. Each is interpolated with
+// the parent's environment plus its own project directory's .env, as
+// compose does (the parent's values win).
+func (l *loader) indexIncludes(c *Compose) {
+	seen := map[string]bool{}
+	for _, cf := range c.Files {
+		seen[cf.Path] = true
+	}
+	for _, inc := range l.includes {
+		for i, p := range inc.paths {
+			if IsRemoteResource(p) {
+				continue
+			}
+			abs := absPath(inc.workingDir, p)
+			cf := &ComposeFile{Path: l.rel(abs), Included: true, Override: i > 0}
+			if seen[cf.Path] {
+				continue
+			}
+			seen[cf.Path] = true
+			src, err := l.readSource(abs)
+			if err != nil {
+				continue // compose-go's own error is already a CP000
+			}
+			cf.Source = src
+			root, perr := parseYAML(src)
+			if perr != nil {
+				c.LoadErrors = append(c.LoadErrors, *perr)
+			}
+			cf.Root = root
+			dir := filepath.Dir(absPath(inc.workingDir, inc.paths[0]))
+			var read bool
+			cf.Env, read = includeEnv(c.Environment, dir)
+			cf.EnvSources = append([]string(nil), c.EnvSources...)
+			if read {
+				cf.EnvSources = append(cf.EnvSources, l.rel(filepath.Join(dir, ".env")))
+			}
+			c.Files = append(c.Files, cf)
+		}
+	}
+}
+
+// includeEnv is the parent's environment plus the include directory's .env
+// (read reports whether there was one).
+func includeEnv(parent map[string]string, dir string) (env map[string]string, read bool) {
+	env = make(map[string]string, len(parent))
+	for k, v := range parent {
+		env[k] = v
+	}
+	data, err := os.ReadFile(filepath.Join(dir, ".env"))
+	if err != nil {
+		return env, false
+	}
+	vals, err := dotenv.ParseWithLookup(bytes.NewReader(data), func(k string) (string, bool) {
+		v, ok := parent[k]
+		return v, ok
+	})
+	if err != nil {
+		return env, false
+	}
+	for k, v := range vals {
+		if _, set := env[k]; !set {
+			env[k] = v
+		}
+	}
+	return env, true
+}
+
 // locateUnset finds, in every compose file, the references compose leaves
 // without a value, at their exact span.
 func (l *loader) locateUnset(c *Compose) []UnsetVariable {
@@ -389,7 +473,11 @@ func (l *loader) locateUnset(c *Compose) []UnsetVariable {
 			if len(located) == 0 {
 				return
 			}
-			missing := MissingRefs(ScanVarRefs(n.Value), c.Environment)
+			env := c.Environment
+			if cf.Env != nil {
+				env = cf.Env
+			}
+			missing := MissingRefs(ScanVarRefs(n.Value), env)
 			for _, m := range missing {
 				for _, lr := range located {
 					if lr.Ref.Start == m.Start && lr.Ref.End == m.End {
@@ -473,10 +561,24 @@ func sortedServiceNames(model *types.Project) []string {
 }
 
 // loadBuilds records every build context with its Dockerfile (or
-// dockerfile_inline) and build args.
+// dockerfile_inline) and build args: of the active services, and of those
+// the active profiles leave out (their Dockerfiles are in the repository
+// and are linted all the same).
 func (l *loader) loadBuilds(c *Compose) {
-	for _, name := range sortedServiceNames(c.Model) {
-		svc := c.Model.Services[name]
+	services := map[string]types.ServiceConfig{}
+	for name, svc := range c.Model.DisabledServices {
+		services[name] = svc
+	}
+	for name, svc := range c.Model.Services {
+		services[name] = svc
+	}
+	names := make([]string, 0, len(services))
+	for n := range services {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		svc := services[name]
 		if svc.Build == nil {
 			continue
 		}

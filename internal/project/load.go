@@ -99,9 +99,10 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 }
 
 type loader struct {
-	root string
-	opt  Options
-	p    *Project
+	root     string
+	opt      Options
+	p        *Project
+	includes []includeRef
 }
 
 func requireDir(given, abs string) error {

@@ -153,6 +153,23 @@ type ComposeFile struct {
 	Override bool
 	// Included is true for files pulled in by a top-level include.
 	Included bool
+	// Env is the environment an included file is interpolated with (the
+	// parent's plus its own project directory's .env); nil for the others,
+	// which use Compose.Environment.
+	Env map[string]string
+	// EnvSources are the places an included file's variables come from
+	// (nil for the others, which use Compose.EnvSources).
+	EnvSources []string
+}
+
+// EnvSourcesOf names where the variables of a compose file are looked up.
+func (c *Compose) EnvSourcesOf(file string) []string {
+	for _, cf := range c.Files {
+		if cf.Path == file && cf.EnvSources != nil {
+			return cf.EnvSources
+		}
+	}
+	return c.EnvSources
 }
 
 // UnsetVariable is one ${VAR} reference that compose resolves to nothing.
