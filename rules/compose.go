@@ -5,6 +5,7 @@ func composeRules() []*Rule {
 	return []*Rule{
 		composeSyntax(),
 		unsetVariable(),
+		shadowedVariable(),
 		obsoleteVersion(),
 	}
 }

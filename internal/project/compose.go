@@ -54,7 +54,8 @@ func (l *loader) loadCompose(ctx context.Context, files []string, shell map[stri
 	if err != nil {
 		return err
 	}
-	c.Environment, c.EnvSources = l.environment(shell, envFiles)
+	c.Environment, c.FileValues, c.EnvSources = l.environment(shell, envFiles)
+	c.Shell = shell
 
 	// A compose file that is not YAML stops compose-go; the others are still
 	// indexed for the rules, but the model needs them all.
@@ -122,13 +123,13 @@ func (l *loader) interpolationEnvFiles(shell map[string]string) ([]*EnvFile, err
 // environment merges the shell environment with the env files exactly as
 // compose does: later env files override earlier ones, values may refer to
 // variables already known, and the shell always wins.
-func (l *loader) environment(shell map[string]string, files []*EnvFile) (map[string]string, []string) {
-	env := make(map[string]string, len(shell))
+func (l *loader) environment(shell map[string]string, files []*EnvFile) (env, fromFiles map[string]string, sources []string) {
+	env = make(map[string]string, len(shell))
 	for k, v := range shell {
 		env[k] = v
 	}
-	sources := []string{ShellEnvironment}
-	fromFiles := map[string]string{}
+	sources = []string{ShellEnvironment}
+	fromFiles = map[string]string{}
 	for _, ef := range files {
 		sources = append(sources, ef.Path)
 		lookup := func(k string) (string, bool) {
@@ -156,7 +157,7 @@ func (l *loader) environment(shell map[string]string, files []*EnvFile) (map[str
 			env[k] = v
 		}
 	}
-	return env, sources
+	return env, fromFiles, sources
 }
 
 // unsetRecorder collects what compose-go's own substitution leaves unset.

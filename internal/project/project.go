@@ -131,6 +131,11 @@ type Compose struct {
 	// Environment is the environment compose interpolates with: the shell
 	// environment, then --env-file files or .env (the shell wins).
 	Environment map[string]string
+	// Shell is the shell environment alone (it wins over env files).
+	Shell map[string]string
+	// FileValues are the values the interpolation env files give (later
+	// files override earlier ones), before the shell is applied.
+	FileValues map[string]string
 	// EnvSources names, in precedence order, where variables were looked
 	// up: "shell environment", then env files by relative path.
 	EnvSources []string
