@@ -7,5 +7,7 @@ func composeRules() []*Rule {
 		unsetVariable(),
 		shadowedVariable(),
 		obsoleteVersion(),
+		unpinnedImage(),
+		undefinedService(),
 	}
 }

@@ -47,26 +47,12 @@ func unpinnedFrom(p *Pass, d *project.Dockerfile, st instructions.Stage, stages 
 	if strings.EqualFold(image, "scratch") || stages[strings.ToLower(image)] {
 		return finding.Finding{}, false
 	}
-	// BuildKit resolves FROM with ParseNormalizedNamed + TagNameOnly: a
-	// reference without tag or digest means :latest. ":5000" in
-	// "localhost:5000/app" is a registry port, not a tag.
-	named, err := reference.ParseNormalizedNamed(image)
-	if err != nil {
-		return finding.Finding{}, false // not a valid reference: the build fails anyway
-	}
-	if _, digested := named.(reference.Digested); digested {
+	repo, problem, unpinned := imagePinProblem(image)
+	if !unpinned {
 		return finding.Finding{}, false
 	}
-	repo := image
-	var problem string
-	if tagged, ok := named.(reference.Tagged); ok {
-		if tagged.Tag() != "latest" {
-			return finding.Finding{}, false
-		}
-		repo = strings.TrimSuffix(image, ":"+tagged.Tag())
-		problem = `uses the floating "latest" tag`
-	} else {
-		problem = "has no tag: every build may pull a different version"
+	if problem == "has no tag" {
+		problem += ": every build may pull a different version"
 	}
 
 	r, ok := d.ArgRange(st.Location, 0)
@@ -93,4 +79,26 @@ func unpinnedFrom(p *Pass, d *project.Dockerfile, st instructions.Stage, stages 
 		Message:  msg,
 		Fix:      &finding.Fix{Message: fix},
 	}, true
+}
+
+// imagePinProblem says whether an image reference floats: no tag and no
+// digest (Docker pulls :latest), or the "latest" tag. It follows BuildKit
+// and the engine (ParseNormalizedNamed + TagNameOnly): ":5000" in
+// "localhost:5000/app" is a registry port, not a tag. An invalid reference
+// is not reported here (the build or pull fails with its own error).
+func imagePinProblem(image string) (repo, problem string, unpinned bool) {
+	named, err := reference.ParseNormalizedNamed(image)
+	if err != nil {
+		return "", "", false
+	}
+	if _, digested := named.(reference.Digested); digested {
+		return "", "", false
+	}
+	if tagged, ok := named.(reference.Tagged); ok {
+		if tagged.Tag() != "latest" {
+			return "", "", false
+		}
+		return strings.TrimSuffix(image, ":"+tagged.Tag()), `uses the floating "latest" tag`, true
+	}
+	return image, "has no tag", true
 }

@@ -1,0 +1,70 @@
+package rules
+
+import (
+	"sort"
+
+	"go.yaml.in/yaml/v4"
+
+	"github.com/envdoctor/envdoctor/internal/project"
+)
+
+// serviceNode is one service's mapping in one compose file.
+type serviceNode struct {
+	file *project.ComposeFile
+	name string
+	node *yaml.Node
+}
+
+// serviceNodes lists every service of every compose file, in load order
+// (a service defined in an override file appears once per file).
+func serviceNodes(c *project.Compose) []serviceNode {
+	var out []serviceNode
+	for _, cf := range c.Files {
+		services, _ := cf.Lookup("services")
+		for _, kv := range project.MappingPairs(services) {
+			out = append(out, serviceNode{file: cf, name: kv[0].Value, node: kv[1]})
+		}
+	}
+	return out
+}
+
+// serviceNames is the set of services defined anywhere in the project,
+// profile-disabled ones included.
+func serviceNames(c *project.Compose) map[string]bool {
+	names := map[string]bool{}
+	for _, s := range serviceNodes(c) {
+		names[s.name] = true
+	}
+	if c.Model != nil {
+		for n := range c.Model.Services {
+			names[n] = true
+		}
+		for n := range c.Model.DisabledServices {
+			names[n] = true
+		}
+	}
+	return names
+}
+
+// lastDefinition returns, for each service, the last file's node for key
+// (override files win), with the file.
+func lastDefinition(c *project.Compose, key string) map[string]serviceNode {
+	out := map[string]serviceNode{}
+	for _, s := range serviceNodes(c) {
+		for _, kv := range project.MappingPairs(s.node) {
+			if kv[0].Value == key {
+				out[s.name] = serviceNode{file: s.file, name: s.name, node: kv[1]}
+			}
+		}
+	}
+	return out
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
