@@ -6,6 +6,7 @@ import (
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 	"github.com/envdoctor/envdoctor/internal/project"
+	"github.com/envdoctor/envdoctor/internal/textdist"
 )
 
 // unsetVariable is CP001: a ${VAR} that compose interpolates with no value.
@@ -99,7 +100,7 @@ func similarKey(ef *project.EnvFile, name string) (project.EnvEntry, bool) {
 			continue // same name: not a typo (it is set; compose read it)
 		case strings.HasSuffix(upper, "_"+key) || strings.HasPrefix(upper, key+"_"):
 			score = 2
-		case len(key) > 3 && editDistance(key, upper) <= 2:
+		case len(key) > 3 && textdist.Distance(key, upper) <= 2:
 			score = 1
 		}
 		if score > bestScore || (score == bestScore && score > 0 && e.Line < best.Line) {
@@ -107,25 +108,4 @@ func similarKey(ef *project.EnvFile, name string) (project.EnvEntry, bool) {
 		}
 	}
 	return best, bestScore > 0
-}
-
-// editDistance is the Levenshtein distance of two short strings.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 	"github.com/envdoctor/envdoctor/internal/project"
+	"github.com/envdoctor/envdoctor/internal/textdist"
 )
 
 // undefinedService is CP014: depends_on, links, extends, volumes_from or
@@ -113,7 +114,7 @@ func serviceRefs(s serviceNode) []serviceRef {
 func nearestName(name string, defined map[string]bool) string {
 	best, bestDist := "", max(1, len(name)/3)+1
 	for _, d := range sortedNames(defined) {
-		if dist := editDistance(strings.ToLower(name), strings.ToLower(d)); dist < bestDist {
+		if dist := textdist.Distance(strings.ToLower(name), strings.ToLower(d)); dist < bestDist {
 			best, bestDist = d, dist
 		}
 	}
