@@ -69,6 +69,13 @@ func FormatGolden(fs []finding.Finding) string {
 		}
 		if f.Fix != nil {
 			fmt.Fprintf(&b, "  fix: %s\n", f.Fix.Message)
+			for _, e := range f.Fix.Edits {
+				safety := "unsafe"
+				if f.Fix.Safe {
+					safety = "safe"
+				}
+				fmt.Fprintf(&b, "  edit (%s): %s:%d:%d-%d:%d %q\n", safety, e.Range.File, e.Range.Start.Line, e.Range.Start.Col, e.Range.End.Line, e.Range.End.Col, e.NewText)
+			}
 		}
 	}
 	return b.String()
