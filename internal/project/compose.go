@@ -78,6 +78,7 @@ func (l *loader) loadCompose(ctx context.Context, files []string, shell map[stri
 		l.p.Name = c.Model.Name
 		c.Profiles = c.Model.Profiles
 		l.loadServiceEnvFiles(c.Model)
+		l.statServicePaths(c)
 		l.loadBuilds(c)
 	} else {
 		l.p.Name = composeloader.NormalizeProjectName(filepath.Base(l.root))
@@ -255,7 +256,9 @@ func (l *loader) composeModel(ctx context.Context, files []string, env map[strin
 		if event != "include" {
 			return
 		}
+		// A copy: compose-go overwrites the list with the loaded paths.
 		paths, _ := md["path"].(types.StringList)
+		paths = append(types.StringList(nil), paths...)
 		wd, _ := md["workingdir"].(string)
 		l.includes = append(l.includes, includeRef{paths: paths, workingDir: wd})
 	})
@@ -286,12 +289,14 @@ func (l *loader) composeModel(ctx context.Context, files []string, env map[strin
 }
 
 // remoteRefusingLoader claims git and OCI includes so compose-go neither
-// fetches them nor reads them as local paths.
+// fetches them nor reads them as local paths: each one loads as an empty
+// file, so the rest of the project is still checked (CP017 says what was
+// skipped).
 type remoteRefusingLoader struct{}
 
 func (remoteRefusingLoader) Accept(p string) bool { return IsRemoteResource(p) }
-func (remoteRefusingLoader) Load(_ context.Context, p string) (string, error) {
-	return "", fmt.Errorf("remote include %q is not fetched: envdoctor never touches the network", p)
+func (remoteRefusingLoader) Load(_ context.Context, _ string) (string, error) {
+	return os.DevNull, nil
 }
 func (remoteRefusingLoader) Dir(p string) string { return p }
 
@@ -323,6 +328,10 @@ func (l *loader) composeError(err error) SyntaxError {
 		msg = strings.Replace(msg, m[0], "", 1)
 	}
 	msg = strings.ReplaceAll(msg, l.root+string(filepath.Separator), "")
+	if strings.Contains(msg, " in "+os.DevNull+":") {
+		// remoteRefusingLoader's stand-in for a remote extends file.
+		msg = "extends names a remote file, which envdoctor does not fetch (it never touches the network): " + msg
+	}
 	files := l.p.Compose.Files
 	if file == "" && len(files) > 0 {
 		file = files[0].Path

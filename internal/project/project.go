@@ -143,6 +143,9 @@ type Compose struct {
 	Unset []UnsetVariable
 	// Profiles are the active profiles.
 	Profiles []string
+	// Paths are the existence facts of the services' bind-mount sources
+	// and env_file paths, by absolute path (see PathFact).
+	Paths map[string]PathInfo
 	// recorded holds what compose-go's own substitution left unset, to
 	// check the located Unset against it.
 	recorded *unsetRecorder
