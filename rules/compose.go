@@ -7,8 +7,10 @@ func composeRules() []*Rule {
 		unsetVariable(),
 		shadowedVariable(),
 		obsoleteVersion(),
+		envFileMissing(),
 		unpinnedImage(),
 		undefinedService(),
 		dockerSocketMount(),
+		bindSourceMissing(),
 	}
 }
