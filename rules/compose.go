@@ -12,5 +12,6 @@ func composeRules() []*Rule {
 		undefinedService(),
 		dockerSocketMount(),
 		bindSourceMissing(),
+		remoteInclude(),
 	}
 }
