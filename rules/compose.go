@@ -6,6 +6,7 @@ func composeRules() []*Rule {
 		composeSyntax(),
 		unsetVariable(),
 		shadowedVariable(),
+		missingDependsOn(),
 		dependsOnNotReady(),
 		obsoleteVersion(),
 		envFileMissing(),
