@@ -9,6 +9,7 @@ func composeRules() []*Rule {
 		missingDependsOn(),
 		dependsOnNotReady(),
 		obsoleteVersion(),
+		bindMountHidesBuild(),
 		envFileMissing(),
 		unpinnedImage(),
 		undefinedService(),
