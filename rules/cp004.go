@@ -22,7 +22,7 @@ func dependsOnNotReady() *Rule {
 	return &Rule{
 		ID:       "CP004",
 		Name:     "depends-on-not-ready",
-		Title:    "depends_on a stateful service without waiting for it to be healthy",
+		Title:    "Depends on a stateful service without waiting for it to be healthy",
 		Severity: finding.SeverityWarning,
 		Since:    "0.1.0",
 		Fixable:  true,

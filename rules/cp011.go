@@ -339,7 +339,7 @@ func isPipInstall(name string, args []string) bool {
 func protectedByVolume(svc types.ServiceConfig, b builtPath, bindTarget string) bool {
 	candidates := []string{b.path}
 	if len(b.outputs) > 0 {
-		candidates = nil
+		candidates = make([]string, 0, len(b.outputs))
 		dir := path.Dir(b.path)
 		for _, o := range b.outputs {
 			candidates = append(candidates, path.Join(dir, o))

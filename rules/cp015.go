@@ -48,7 +48,7 @@ func dockerSocketMount() *Rule {
 				p.Report(finding.Finding{
 					Range:   v.sourceRange,
 					Message: fmt.Sprintf("service %q mounts %s: %s", v.svc.name, what, consequence),
-					Fix: &finding.Fix{Message: "remove the mount unless the service must drive Docker; if it must, mount a filtering proxy instead (for example tecnativa/docker-socket-proxy allowing only the API sections it needs) and keep this line with a reason: # envdoctor:ignore CP015 -- <why>"},
+					Fix:     &finding.Fix{Message: "remove the mount unless the service must drive Docker; if it must, mount a filtering proxy instead (for example tecnativa/docker-socket-proxy allowing only the API sections it needs) and keep this line with a reason: # envdoctor:ignore CP015 -- <why>"},
 				})
 			}
 			services := modelServices(c)
