@@ -491,8 +491,9 @@ func dependsOnEdit(c *project.Compose, services map[string]types.ServiceConfig, 
 			return finding.Edit{}, false
 		}
 		last := items[len(items)-1]
-		if last.Kind != yaml.ScalarNode || strings.Contains(last.Value, "\n") || last.Column < 3 ||
-			!strings.HasPrefix(src.Line(last.Line)[last.Column-3:], "- ") {
+		line := src.Line(last.Line)
+		if last.Kind != yaml.ScalarNode || strings.Contains(last.Value, "\n") || last.Column < 3 || last.Column-3 > len(line) ||
+			!strings.HasPrefix(line[last.Column-3:], "- ") {
 			return finding.Edit{}, false
 		}
 		ind := strings.Repeat(" ", last.Column-3)

@@ -294,7 +294,7 @@ func conditionEdits(c *project.Compose, services map[string]types.ServiceConfig,
 	for i, item := range items {
 		line := src.Line(item.Line)
 		if item.Kind != yaml.ScalarNode || item.Style != 0 || item.Column-2 != dashCol || strings.Contains(line, "#") ||
-			!strings.HasPrefix(line[dashCol-1:], "- ") || i > 0 && item.Line != items[i-1].Line+1 {
+			dashCol-1 > len(line) || !strings.HasPrefix(line[dashCol-1:], "- ") || i > 0 && item.Line != items[i-1].Line+1 {
 			return nil, nil, false
 		}
 	}

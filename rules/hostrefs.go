@@ -2,6 +2,7 @@ package rules
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -114,12 +115,8 @@ func hostRefs(value string, hostKey bool) []hostRef {
 			}
 		}
 	}
-	// Sort by position (URL hosts were added first).
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].Start < out[j-1].Start; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	// By position (URL hosts were added first).
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start < out[j].Start })
 	return out
 }
 
