@@ -83,6 +83,17 @@ func scalarSpan(src *project.Source, n *yaml.Node, value string, start, end int)
 		return whole, false
 	}
 	raw := line[from:]
+	// An anchor or a tag before the value: &name value, !!str value.
+	skip := 0
+	for len(raw) > 0 && (raw[0] == '&' || raw[0] == '!') {
+		sp := strings.IndexAny(raw, " \t")
+		if sp < 0 {
+			return whole, false
+		}
+		rest := strings.TrimLeft(raw[sp:], " \t")
+		skip += len(raw) - len(rest)
+		raw = rest
+	}
 	off := -1
 	switch {
 	case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
@@ -98,6 +109,7 @@ func scalarSpan(src *project.Source, n *yaml.Node, value string, start, end int)
 	if off < 0 {
 		return whole, false
 	}
+	off += skip
 	return finding.Range{
 		File:  src.Path,
 		Start: finding.Pos{Line: n.Line, Col: n.Column + off + start},
