@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -82,5 +83,22 @@ services:
 	}
 	if got := RelPath(root, filepath.Join(filepath.Dir(root), "x")); got != "../x" {
 		t.Errorf("RelPath outside the root = %q", got)
+	}
+}
+
+// TestRemoteExtends: a remote extends file is never fetched, and the load
+// error says so instead of naming the stand-in file.
+func TestRemoteExtends(t *testing.T) {
+	dir := t.TempDir()
+	data := "services:\n  app:\n    extends:\n      file: https://example.com/base.yaml\n      service: web\n"
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Load(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Compose.LoadErrors) != 1 || !strings.Contains(p.Compose.LoadErrors[0].Message, "remote file, which envdoctor does not fetch") {
+		t.Errorf("load errors %+v", p.Compose.LoadErrors)
 	}
 }
