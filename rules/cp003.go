@@ -148,25 +148,11 @@ func findReaches(p *project.Project, services map[string]types.ServiceConfig, na
 				}
 			}
 		}
-		for _, kv := range project.MappingPairs(s.node) {
-			key, v := kv[0].Value, deref(kv[1])
-			switch key {
-			case "links", "volumes_from":
-				for _, item := range seqItems(v) {
-					val := interpolate(c, s.file, item.Value)
-					if strings.HasPrefix(val, "container:") {
-						continue
-					}
-					name, _, _ := strings.Cut(val, ":")
-					if _, ok := services[name]; ok && name != s.name {
-						out = append(out, reach{svc: s.name, target: name, host: name, via: key, implicit: true, rng: project.NodeRange(s.file.Source, item), node: &s})
-					}
-				}
-			case "network_mode":
-				if name, ok := strings.CutPrefix(interpolate(c, s.file, v.Value), "service:"); ok {
-					if _, ok := services[name]; ok && name != s.name {
-						out = append(out, reach{svc: s.name, target: name, host: name, via: key, implicit: true, rng: project.NodeRange(s.file.Source, v), node: &s})
-					}
+		for _, ref := range serviceRefs(s) {
+			switch ref.key {
+			case "links", "volumes_from", "network_mode":
+				if _, ok := services[ref.target]; ok && ref.target != s.name {
+					out = append(out, reach{svc: s.name, target: ref.target, host: ref.target, via: ref.key, implicit: true, rng: ref.rng, node: &s})
 				}
 			}
 		}

@@ -212,32 +212,43 @@ func flowHealthcheck(img *statefulImage, rec healthRecipe) string {
 // canAddHealthcheck reports whether healthcheckEdit can write one for the
 // service.
 func canAddHealthcheck(c *project.Compose, service string) bool {
-	_, ok := healthcheckEdit(c, service, &statefulImages[0], statefulImages[0].Checks[0])
+	_, _, ok := healthcheckPlace(c, service)
 	return ok
 }
 
-// healthcheckEdit inserts a healthcheck block as the first key of the
-// target service, in the last file that defines its image.
-func healthcheckEdit(c *project.Compose, target string, img *statefulImage, rec healthRecipe) (finding.Edit, bool) {
+// healthcheckPlace is where a healthcheck is inserted: before the first key
+// of the service, in the last file that defines its image; ok is false when
+// the service already has a healthcheck key anywhere (disabled, or without
+// a test: the user decides) or is written in flow style.
+func healthcheckPlace(c *project.Compose, target string) (file *project.ComposeFile, first *yaml.Node, ok bool) {
 	def, ok := lastDefinition(c, "image")[target]
 	if !ok {
-		return finding.Edit{}, false
-	}
-	for _, s := range serviceNodes(c) {
-		if s.name == target && mapValue(s.node, "healthcheck") != nil {
-			return finding.Edit{}, false // disabled or without a test: the user decides
-		}
+		return nil, nil, false
 	}
 	var svc *yaml.Node
 	for _, s := range serviceNodes(c) {
-		if s.name == target && s.file == def.file {
+		if s.name != target {
+			continue
+		}
+		if mapValue(s.node, "healthcheck") != nil {
+			return nil, nil, false
+		}
+		if s.file == def.file {
 			svc = s.node
 		}
 	}
 	if svc == nil || svc.Kind != yaml.MappingNode || svc.Style&yaml.FlowStyle != 0 || len(svc.Content) == 0 {
+		return nil, nil, false
+	}
+	return def.file, svc.Content[0], true
+}
+
+// healthcheckEdit inserts the recipe's healthcheck block at healthcheckPlace.
+func healthcheckEdit(c *project.Compose, target string, img *statefulImage, rec healthRecipe) (finding.Edit, bool) {
+	file, first, ok := healthcheckPlace(c, target)
+	if !ok {
 		return finding.Edit{}, false
 	}
-	first := svc.Content[0]
 	indent := strings.Repeat(" ", first.Column-1)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%shealthcheck:\n", indent)
@@ -249,7 +260,7 @@ func healthcheckEdit(c *project.Compose, target string, img *statefulImage, rec 
 		fmt.Fprintf(&b, "%s  start_period: %s\n", indent, img.StartPeriod)
 	}
 	at := finding.Pos{Line: first.Line, Col: 1}
-	return finding.Edit{Range: finding.Range{File: def.file.Path, Start: at, End: at}, NewText: b.String()}, true
+	return finding.Edit{Range: finding.Range{File: file.Path, Start: at, End: at}, NewText: b.String()}, true
 }
 
 // conditionEdits makes a depends_on entry wait for health: it rewrites a

@@ -3,9 +3,10 @@ package project
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -69,7 +70,7 @@ func (l *loader) statServicePaths(c *Compose) {
 		}
 	}
 	for _, services := range []types.Services{c.Model.Services, c.Model.DisabledServices} {
-		for _, name := range sortedKeys(services) {
+		for _, name := range slices.Sorted(maps.Keys(services)) {
 			svc := services[name]
 			for _, v := range svc.Volumes {
 				if v.Type == types.VolumeTypeBind {
@@ -81,15 +82,6 @@ func (l *loader) statServicePaths(c *Compose) {
 			}
 		}
 	}
-}
-
-func sortedKeys(services types.Services) []string {
-	names := make([]string, 0, len(services))
-	for n := range services {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
 
 // statPath examines one absolute path.
