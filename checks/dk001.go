@@ -75,11 +75,19 @@ func why(kind dockerengine.Kind, err error) string {
 
 func unreachableFix(ctx context.Context, env *Env, e *Engine, kind dockerengine.Kind) string {
 	var fixes []string
-	if alt, ok := answeringAlternative(ctx, env, e.Endpoint.Host); ok {
+	fromDockerHost := e.Endpoint.Source == "DOCKER_HOST"
+	alt, altOK := answeringAlternative(ctx, env, e.Endpoint.Host)
+	switch {
+	case altOK && fromDockerHost && alt.Host == dockerengine.DefaultHost(env.GOOS):
+		fixes = append(fixes, fmt.Sprintf("%s answers at %s: %s", alt.Name, alt.Host, unsetHostAdvice(env)))
+	case altOK && fromDockerHost:
+		fixes = append(fixes, fmt.Sprintf("%s answers at %s: %s", alt.Name, alt.Host, setHostAdvice(env, alt.Host)))
+	case altOK:
 		fixes = append(fixes, fmt.Sprintf("%s answers at %s: `%s`", alt.Name, alt.Host, alt.Fix))
 	}
 	switch {
-	case e.Endpoint.Source == "DOCKER_HOST":
+	case altOK && fromDockerHost:
+	case fromDockerHost:
 		fixes = append(fixes, "check DOCKER_HOST, or "+unsetHostAdvice(env)+" to use the default engine")
 	case kind == dockerengine.KindTimeout:
 		fixes = append(fixes, "restart the engine (`sudo systemctl restart docker`, or restart Docker Desktop)")

@@ -46,3 +46,11 @@ func unsetHostAdvice(env *Env) string {
 	}
 	return "`unset DOCKER_HOST` (and remove it from ~/.bashrc, ~/.zshrc or ~/.profile)"
 }
+
+// setHostAdvice tells how to point DOCKER_HOST at host.
+func setHostAdvice(env *Env, host string) string {
+	if env.GOOS == "windows" {
+		return fmt.Sprintf("`$Env:DOCKER_HOST = \"%s\"`", host)
+	}
+	return fmt.Sprintf("`export DOCKER_HOST=%s`", host)
+}
