@@ -33,7 +33,11 @@ func engineUnreachable() *Check {
 				return
 			}
 			if e.Up() {
-				p.Detail("Docker %s (API %s, %s/%s) at %s", e.Version.Version, e.Version.APIVersion, e.Version.Os, e.Version.Arch, endpointWords(e.Endpoint))
+				via := ""
+				if e.Endpoint.Source != "default" {
+					via = ", chosen by " + e.Endpoint.Source
+				}
+				p.Detail("Docker %s, API %s, %s/%s at %s%s", e.Version.Version, e.Version.APIVersion, e.Version.Os, e.Version.Arch, e.Endpoint.Host, via)
 				return
 			}
 			kind := dockerengine.KindOf(e.Err)

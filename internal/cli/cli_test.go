@@ -151,7 +151,9 @@ func TestExitCodes(t *testing.T) {
 		{"missing -f", tutorial, []string{"lint", "-f", "nope.yml"}, ExitError, "nope.yml (from -f): no such file"},
 		{"missing --env-file", tutorial, []string{"lint", "--env-file", "nope.env"}, ExitError, "nope.env (from --env-file)"},
 		{"explain unknown", tutorial, []string{"explain", "XX123"}, ExitError, `unknown rule "XX123"`},
-		{"doctor default", tutorial, nil, ExitFindings, "static checks only"},
+		{"doctor default", tutorial, nil, ExitFindings, ""},
+		{"doctor no docker files", emptyDir, nil, ExitOK, "only the machine was checked"},
+		{"doctor bad timeout", tutorial, []string{"doctor", "--timeout", "0s"}, ExitError, "--timeout must be positive"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

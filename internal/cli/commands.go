@@ -45,8 +45,9 @@ Usage:
   envdoctor [flags] [DIR]
   envdoctor doctor [flags] [DIR]
 
-This version runs the static checks of 'envdoctor lint'; the Docker engine,
-host port and file system probes are not part of it yet, and doctor says so.
+The doctor probes the Docker engine the docker CLI would use (--host, DOCKER_HOST,
+--context, DOCKER_CONTEXT, the current context), then lints the project.
+Probes run in parallel, each with its own deadline; --timeout bounds them all.
 
 Examples:
   envdoctor
