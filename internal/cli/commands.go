@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/envdoctor/envdoctor/checks"
 	"github.com/envdoctor/envdoctor/rules"
 )
 
@@ -78,6 +79,10 @@ Examples:
 		return ExitError, usagef("give one rule ID or name, e.g. 'envdoctor explain CP001'")
 	}
 	all := rules.All()
+	if c, ok := checks.Lookup(checks.All(), fs.Arg(0)); ok {
+		fmt.Fprint(env.Stdout, checks.Doc(c.ID))
+		return ExitOK, nil
+	}
 	r, ok := rules.Lookup(all, fs.Arg(0))
 	if !ok {
 		return ExitError, usagef("unknown rule %q%s", fs.Arg(0), suggestRule(all, fs.Arg(0)))
