@@ -59,6 +59,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("service %q: port entry: %v", e.Service, e.Err)
+	}
 	return fmt.Sprintf("service %q: port %q: %v", e.Service, e.Value, e.Err)
 }
 
@@ -189,7 +192,7 @@ func serviceEntries(prev []*entry, fi int, cf *project.ComposeFile, c *project.C
 		case yaml.MappingNode:
 			parseLongEntry(e, env)
 		default:
-			e.err = fmt.Errorf("a port is a string, a number or a mapping with target:")
+			e.err = errors.New("want a string, a number or a mapping with target")
 		}
 		if e.err == nil {
 			e.expanded = expandEntry(e)
@@ -313,7 +316,7 @@ func expandEntry(e *entry) []Published {
 		// compose keeps a long entry as one, published range included.
 		return []Published{{HostIP: e.b.HostIP, HostPort: e.published, ContainerPort: e.b.ContainerPort.Start, Protocol: e.b.Protocol}}
 	}
-	return e.b.Spec.Expand()
+	return e.b.Expand()
 }
 
 // modelKey identifies a port of compose's model.

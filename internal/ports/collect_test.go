@@ -248,7 +248,7 @@ error compose.yaml:6:9-6:11 service "db": port "-1": container port "-1" is nega
 error compose.yaml:7:9-7:14 service "db": port "abc": container port "abc" is not a number
 error compose.yaml:8:9-8:20 service "db": port "::1:80:80": host IP "::1": write an IPv6 address in brackets, for example [::1]
 error compose.yaml:9:17-9:28 service "db": port "99999999999": target port 99999999999 is out of range (0-65535)
-error compose.yaml:10:9-10:15 service "db": port "": a port is a string, a number or a mapping with target:`,
+error compose.yaml:10:9-10:15 service "db": port entry: want a string, a number or a mapping with target`,
 		},
 	}
 	for _, tt := range tests {
@@ -291,7 +291,7 @@ func TestCollectMatchesModel(t *testing.T) {
 		if b.Long {
 			total++
 		} else {
-			total += len(b.Spec.Expand())
+			total += len(b.Expand())
 		}
 	}
 	if n := len(p.Compose.Model.Services["app"].Ports); total != n {

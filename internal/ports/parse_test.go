@@ -149,3 +149,30 @@ func FuzzParseShort(f *testing.F) {
 		}
 	})
 }
+
+func TestSplitText(t *testing.T) {
+	tests := map[string]string{
+		"5432":                       "1|||5432",
+		"5432:5432":                  "2||5432|5432",
+		"127.0.0.1:5432:5432/tcp":    "3|127.0.0.1|5432|5432/tcp",
+		"[::]:80:80":                 "3|[::]|80|80",
+		"${PORTS}":                   "1|||${PORTS}",
+		"${HOST:-0.0.0.0}:${P:-1}:2": "3|${HOST:-0.0.0.0}|${P:-1}|2",
+		"$${X}:1":                    "2||$${X}|1",
+		"127.0.0.1::5432":            "3|127.0.0.1||5432",
+		"::1:80:80":                  "bad",
+		"${X:80":                     "bad",
+		"1:[::1]:80":                 "bad",
+		"[::1:80:80":                 "bad",
+	}
+	for in, want := range tests {
+		l, ok := SplitText(in)
+		got := "bad"
+		if ok {
+			got = fmt.Sprintf("%d|%s|%s|%s", l.Parts, in[l.HostIP.Start:l.HostIP.End], in[l.HostPort.Start:l.HostPort.End], in[l.Container.Start:l.Container.End])
+		}
+		if got != want {
+			t.Errorf("SplitText(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
