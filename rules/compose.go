@@ -7,6 +7,8 @@ func composeRules() []*Rule {
 		unsetVariable(),
 		shadowedVariable(),
 		obsoleteVersion(),
+		portAllInterfaces(),
+		duplicateHostPort(),
 		unpinnedImage(),
 		undefinedService(),
 	}
