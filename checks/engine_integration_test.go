@@ -2,10 +2,15 @@ package checks
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/envdoctor/envdoctor/internal/project"
 )
 
 // realEngine returns the real Env when a Docker engine answers. Outside CI
@@ -58,4 +63,46 @@ func TestRealDeadDockerHost(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, got)
 		}
 	}
+}
+
+func TestRealPT001NamesTheContainer(t *testing.T) {
+	env, _ := realEngine(t)
+	port := freePort(t)
+	name := runContainer(t, []string{"-p", fmt.Sprintf("%d:8080", port),
+		"--label", "com.docker.compose.project=otherproj", "--label", "com.docker.compose.service=db"})
+	waitPort(t, port)
+	p := loadProject(t, fmt.Sprintf("services:\n  db:\n    image: postgres:16\n    ports:\n      - \"%d:5432\"\n", port))
+	got := messages(runCheck2(t, portInUse(), env, p))
+	want := fmt.Sprintf(`is already in use by container %q (service "db" of compose project "otherproj")`, name)
+	if !strings.Contains(got, want) || !strings.Contains(got, "docker compose -p otherproj down") {
+		t.Errorf("want %q in:\n%s", want, got)
+	}
+
+	// The same port held by this project's own container is no conflict.
+	own := loadProject(t, fmt.Sprintf("name: otherproj\nservices:\n  db:\n    image: postgres:16\n    ports:\n      - \"%d:5432\"\n", port))
+	if r := runCheck2(t, portInUse(), env, own); len(r.Findings) != 0 {
+		t.Errorf("own container reported: %s", messages(r))
+	}
+}
+
+func TestRealPT001NamesTheProcess(t *testing.T) {
+	env := RealEnv(RealOptions{})
+	l, err := net.Listen("tcp", "0.0.0.0:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	p := loadProject(t, fmt.Sprintf("services:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"%d:80\"\n", port))
+	got := messages(runCheck2(t, portInUse(), env, p))
+	comm, _ := os.ReadFile("/proc/self/comm")
+	want := fmt.Sprintf("in use by process %s (pid %d)", strings.TrimSpace(string(comm)), os.Getpid())
+	if runtime.GOOS == "linux" && !strings.Contains(got, want) {
+		t.Errorf("want %q in:\n%s", want, got)
+	}
+}
+
+func runCheck2(t *testing.T, c *Check, env *Env, p *project.Project) *Result {
+	t.Helper()
+	return Run(context.Background(), []*Check{c}, env, p)[0]
 }

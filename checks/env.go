@@ -24,6 +24,7 @@ type Env struct {
 	ReadFile func(string) ([]byte, error)
 	Stat     func(string) (fs.FileInfo, error)
 	ReadDir  func(string) ([]fs.DirEntry, error)
+	Readlink func(string) (string, error)
 	// Dial connects to a Docker engine address (network "unix", "tcp",
 	// "npipe").
 	Dial dockerengine.DialFunc

@@ -45,6 +45,7 @@ func RealEnv(opt RealOptions) *Env {
 		ReadFile:  os.ReadFile,
 		Stat:      os.Stat,
 		ReadDir:   os.ReadDir,
+		Readlink:  os.Readlink,
 		Dial:      dockerengine.Dial,
 		Listen: func(ctx context.Context, network, address string) (net.Listener, error) {
 			var lc net.ListenConfig

@@ -32,6 +32,7 @@ func All() []*Check {
 	all := []*Check{
 		engineUnreachable(),
 		enginePermissionDenied(),
+		portInUse(),
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	return all

@@ -128,10 +128,18 @@ func writeDoctorReport(w io.Writer, in report.Input, results []*checks.Result, s
 		if problem {
 			problemSections++
 		}
-		fmt.Fprintf(w, "%s %s%s\n", mark, sec, sectionInfo(rs))
+		info := sectionInfo(rs)
+		if reason, all := allSkipped(rs); all && len(fs) == 0 {
+			mark, info = style.skip, " (skipped: "+reason+")"
+		}
+		fmt.Fprintf(w, "%s %s%s\n", mark, sec, info)
 		for _, f := range fs {
 			sev := style.paint(severityColor(f.Severity), f.Severity.String())
-			fmt.Fprintf(w, "    %s %s %s: %s\n", style.bullet, f.RuleID, sev, f.Message)
+			where := ""
+			if f.Range.File != "" {
+				where = fmt.Sprintf("%s:%d:%d: ", f.Range.File, f.Range.Start.Line, f.Range.Start.Col)
+			}
+			fmt.Fprintf(w, "    %s %s%s %s: %s\n", style.bullet, where, f.RuleID, sev, f.Message)
 			if f.Fix != nil && f.Fix.Message != "" {
 				fmt.Fprintf(w, "      fix: %s\n", f.Fix.Message)
 			}
@@ -252,4 +260,18 @@ func lintSummary(fs []finding.Finding) string {
 		parts = append(parts, fmt.Sprintf("%d %s", c.n, word))
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// allSkipped reports whether no probe of a section ran, with the first
+// reason.
+func allSkipped(rs []*checks.Result) (reason string, all bool) {
+	for _, r := range rs {
+		if r.Skipped == "" {
+			return "", false
+		}
+		if reason == "" {
+			reason = r.Skipped
+		}
+	}
+	return reason, len(rs) > 0
 }
