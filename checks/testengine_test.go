@@ -78,10 +78,10 @@ func buildTestImage() error {
 	build.Dir = dir
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOFLAGS=-mod=mod")
 	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("building the test server: %v\n%s", err, out)
+		return fmt.Errorf("building the test server: %w\n%s", err, out)
 	}
 	if out, err := docker("build", "-q", "-t", TestImage, dir); err != nil {
-		return fmt.Errorf("docker build of the test image: %v\n%s", err, out)
+		return fmt.Errorf("docker build of the test image: %w\n%s", err, out)
 	}
 	return nil
 }
