@@ -9,6 +9,8 @@ func composeRules() []*Rule {
 		missingDependsOn(),
 		dependsOnNotReady(),
 		obsoleteVersion(),
+		portAllInterfaces(),
+		duplicateHostPort(),
 		bindMountHidesBuild(),
 		envFileMissing(),
 		unpinnedImage(),

@@ -16,9 +16,16 @@ func composeSyntax() *Rule {
 			if c == nil {
 				return
 			}
+			portErrs := portSyntaxErrors(c)
 			for _, e := range c.LoadErrors {
+				if len(portErrs) > 0 && composePortLoadError.MatchString(e.Message) {
+					continue // located below
+				}
 				p.Reportf(e.Range, &finding.Fix{Message: "correct the file at this line; `docker compose config` shows the same error"},
 					"%s", lowerFirst(e.Message))
+			}
+			for _, f := range portErrs {
+				p.Report(f)
 			}
 		},
 	}

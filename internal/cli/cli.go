@@ -9,10 +9,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 
 	"github.com/mattn/go-isatty"
 
+	"github.com/envdoctor/envdoctor/checks"
 	"github.com/envdoctor/envdoctor/internal/project"
 )
 
@@ -34,6 +36,19 @@ type Env struct {
 	IsTerminal func(w io.Writer) bool
 	// Git runs git; nil disables git facts.
 	Git project.GitRunner
+	// Probes builds the machine the doctor probes (checks.RealEnv in Main,
+	// fakes in tests); nil runs no probe.
+	Probes func(checks.RealOptions) *checks.Env
+	// GOOS is the operating system the output is written for ("" is the
+	// one envdoctor runs on).
+	GOOS string
+}
+
+func (e Env) goos() string {
+	if e.GOOS == "" {
+		return runtime.GOOS
+	}
+	return e.GOOS
 }
 
 // Main runs envdoctor with the real process environment.
@@ -46,6 +61,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Getwd:      os.Getwd,
 		IsTerminal: isTerminal,
 		Git:        project.ExecGit,
+		Probes:     checks.RealEnv,
 	})
 }
 

@@ -138,9 +138,9 @@ func TestExitCodes(t *testing.T) {
 		{"findings", tutorial, []string{"lint"}, ExitFindings, ""},
 		{"exit-zero", tutorial, []string{"lint", "--exit-zero"}, ExitOK, ""},
 		{"fail-level none", tutorial, []string{"lint", "--fail-level", "none"}, ExitOK, ""},
-		{"disable the errors", tutorial, []string{"lint", "--disable", "unset-variable,CP005", "--disable", "shadowed-variable,depends-on-not-ready,bind-source-missing"}, ExitOK, ""},
-		{"info fails at info", tutorial, []string{"lint", "--disable", "CP001,CP002,CP004,CP016", "--fail-level", "info"}, ExitFindings, ""},
-		{"info passes at warning", tutorial, []string{"lint", "--disable", "CP001,CP002,CP004,CP016"}, ExitOK, ""},
+		{"disable the errors", tutorial, []string{"lint", "--disable", "unset-variable,CP005", "--disable", "shadowed-variable,depends-on-not-ready,bind-source-missing,port-all-interfaces"}, ExitOK, ""},
+		{"info fails at info", tutorial, []string{"lint", "--disable", "CP001,CP002,CP004,CP006,CP016", "--fail-level", "info"}, ExitFindings, ""},
+		{"info passes at warning", tutorial, []string{"lint", "--disable", "CP001,CP002,CP004,CP006,CP016"}, ExitOK, ""},
 		{"json same code", tutorial, []string{"lint", "--format", "json"}, ExitFindings, ""},
 		{"bad format", tutorial, []string{"lint", "--format", "xml"}, ExitError, "xml"},
 		{"bad fail level", tutorial, []string{"lint", "--fail-level", "fatal"}, ExitError, "fatal"},
@@ -151,7 +151,9 @@ func TestExitCodes(t *testing.T) {
 		{"missing -f", tutorial, []string{"lint", "-f", "nope.yml"}, ExitError, "nope.yml (from -f): no such file"},
 		{"missing --env-file", tutorial, []string{"lint", "--env-file", "nope.env"}, ExitError, "nope.env (from --env-file)"},
 		{"explain unknown", tutorial, []string{"explain", "XX123"}, ExitError, `unknown rule "XX123"`},
-		{"doctor default", tutorial, nil, ExitFindings, "static checks only"},
+		{"doctor default", tutorial, nil, ExitFindings, ""},
+		{"doctor no docker files", emptyDir, nil, ExitOK, "only the machine was checked"},
+		{"doctor bad timeout", tutorial, []string{"doctor", "--timeout", "0s"}, ExitError, "--timeout must be positive"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

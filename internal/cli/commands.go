@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/envdoctor/envdoctor/checks"
 	"github.com/envdoctor/envdoctor/rules"
 )
 
@@ -45,8 +46,9 @@ Usage:
   envdoctor [flags] [DIR]
   envdoctor doctor [flags] [DIR]
 
-This version runs the static checks of 'envdoctor lint'; the Docker engine,
-host port and file system probes are not part of it yet, and doctor says so.
+The doctor probes the Docker engine the docker CLI would use (--host, DOCKER_HOST,
+--context, DOCKER_CONTEXT, the current context), then lints the project.
+Probes run in parallel, each with its own deadline; --timeout bounds them all.
 
 Examples:
   envdoctor
@@ -77,6 +79,10 @@ Examples:
 		return ExitError, usagef("give one rule ID or name, e.g. 'envdoctor explain CP001'")
 	}
 	all := rules.All()
+	if c, ok := checks.Lookup(checks.All(), fs.Arg(0)); ok {
+		fmt.Fprint(env.Stdout, checks.Doc(c.ID))
+		return ExitOK, nil
+	}
 	r, ok := rules.Lookup(all, fs.Arg(0))
 	if !ok {
 		return ExitError, usagef("unknown rule %q%s", fs.Arg(0), suggestRule(all, fs.Arg(0)))

@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/envdoctor/envdoctor/checks"
 	"github.com/envdoctor/envdoctor/internal/config"
 	"github.com/envdoctor/envdoctor/internal/finding"
 	"github.com/envdoctor/envdoctor/internal/pipeline"
@@ -38,6 +40,11 @@ type lintFlags struct {
 	noColor          bool
 	quiet            bool
 	verbose          bool
+	// doctor only
+	host        string
+	contextName string
+	offline     bool
+	timeout     time.Duration
 }
 
 func newLintFlagSet(name string, lf *lintFlags) *pflag.FlagSet {
@@ -58,6 +65,12 @@ func newLintFlagSet(name string, lf *lintFlags) *pflag.FlagSet {
 	fs.BoolVar(&lf.noColor, "no-color", false, "no colors (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
 	fs.BoolVarP(&lf.quiet, "quiet", "q", false, "print only the finding lines and the summary")
 	fs.BoolVarP(&lf.verbose, "verbose", "v", false, "also print related locations and loader notes")
+	if name == "doctor" {
+		fs.StringVarP(&lf.host, "host", "H", "", "Docker engine address, as with docker -H (default: DOCKER_HOST, the docker context)")
+		fs.StringVar(&lf.contextName, "context", "", "docker context to check (default: DOCKER_CONTEXT, the current context)")
+		fs.BoolVar(&lf.offline, "offline", false, "skip the probes that could reach a registry")
+		fs.DurationVar(&lf.timeout, "timeout", 10*time.Second, "bound on the whole doctor run")
+	}
 	return fs
 }
 
@@ -67,7 +80,7 @@ func runLint(ctx context.Context, args []string, env Env) (int, error) {
 	if done, err := parseFlags(fs, args, env, lintHelp); done || err != nil {
 		return ExitOK, err
 	}
-	return lint(ctx, fs.Args(), lf, env, "")
+	return lint(ctx, fs.Args(), lf, env, false)
 }
 
 func runDoctor(ctx context.Context, args []string, env Env) (int, error) {
@@ -79,8 +92,10 @@ func runDoctor(ctx context.Context, args []string, env Env) (int, error) {
 	if fs.NArg() > 1 {
 		return ExitError, usagef("doctor takes at most one directory, got %d arguments", fs.NArg())
 	}
-	note := "doctor ran the static checks only: the engine, port and host probes are not part of this version"
-	return lint(ctx, fs.Args(), lf, env, note)
+	if lf.timeout <= 0 {
+		return ExitError, usagef("--timeout must be positive")
+	}
+	return lint(ctx, fs.Args(), lf, env, true)
 }
 
 // parseFlags parses; done is true when --help was printed.
@@ -104,7 +119,7 @@ type target struct {
 	only map[string]bool // absolute paths
 }
 
-func lint(ctx context.Context, args []string, lf lintFlags, env Env, note string) (int, error) {
+func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool) (int, error) {
 	format, err := report.New(lf.format)
 	if err != nil {
 		return ExitError, usagef("%v", err)
@@ -116,12 +131,15 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, note string
 		}
 	}
 	all := rules.All()
+	probes := checks.All()
 	known := func(s string) (string, bool) {
-		r, ok := rules.Lookup(all, s)
-		if !ok {
-			return "", false
+		if r, ok := rules.Lookup(all, s); ok {
+			return r.ID, true
 		}
-		return r.ID, true
+		if c, ok := checks.Lookup(probes, s); ok {
+			return c.ID, true
+		}
+		return "", false
 	}
 	enable, err := resolveRuleList("--enable", lf.enable, known)
 	if err != nil {
@@ -144,6 +162,7 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, note string
 	var notes []string
 	lines := map[string]*project.Source{}
 	failed := false
+	var probeResults []*checks.Result
 	for _, t := range targets {
 		p, err := project.Load(ctx, t.dir, project.Options{
 			ComposeFiles:     lf.files,
@@ -155,12 +174,20 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, note string
 			Environ:          env.Environ,
 			Git:              env.Git,
 		})
-		if err != nil {
+		var loadErr *project.LoadError
+		machineOnly := doctor && errors.As(err, &loadErr) && loadErr.Empty
+		if err != nil && !machineOnly {
 			return ExitError, err
+		}
+		root := t.dir
+		if p != nil {
+			root = p.Root
+		} else {
+			notes = append(notes, err.Error()+onlyMachineNote)
 		}
 		cfgPath := lf.configPath
 		if cfgPath == "" {
-			cfgPath = config.Find(p.Root)
+			cfgPath = config.Find(root)
 		} else if !filepath.IsAbs(cfgPath) {
 			cfgPath = filepath.Join(cwd, cfgPath)
 		}
@@ -174,9 +201,7 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, note string
 		if cfg != nil && cfg.FailLevel != nil && lf.failLevel == "" {
 			opt.FailLevel = *cfg.FailLevel
 		}
-		for _, r := range all {
-			opt.Rules = append(opt.Rules, r.Info())
-		}
+		opt.Rules = ruleInfos(all, probes)
 		var enabled []*rules.Rule
 		ran := map[string]bool{}
 		for _, r := range all {
@@ -185,10 +210,31 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, note string
 				ran[r.ID] = true
 			}
 		}
+		var found []finding.Finding
+		if p != nil {
+			found = rules.Run(p, enabled)
+		}
+		if doctor {
+			var enabledProbes []*checks.Check
+			for _, c := range probes {
+				skipOnline := lf.offline && c.Online
+				if pipeline.RuleEnabled(c.ID, opt) && !skipOnline {
+					enabledProbes = append(enabledProbes, c)
+					ran[c.ID] = true
+				}
+			}
+			probeResults = runProbes(ctx, enabledProbes, lf, env, p)
+			for _, r := range probeResults {
+				found = append(found, r.Findings...)
+				if r.Crashed != "" {
+					found = append(found, checks.CrashFinding(r))
+				}
+			}
+		}
 		// An ignore comment for a rule that did not run is not "unused".
 		opt.Ran = func(id string) bool { return ran[id] }
-		res := pipeline.Process(p, rules.Run(p, enabled), opt)
-		prefix := relPrefix(cwd, p.Root)
+		res := pipeline.Process(p, found, opt)
+		prefix := relPrefix(cwd, root)
 		for _, f := range res.Findings {
 			if t.only != nil && !anchoredIn(f, p.Root, t.only) {
 				continue
@@ -198,10 +244,12 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, note string
 			}
 			findings = append(findings, rebase(f, prefix))
 		}
-		for path, src := range p.Sources {
-			lines[joinRel(prefix, path)] = src
+		if p != nil {
+			for path, src := range p.Sources {
+				lines[joinRel(prefix, path)] = src
+			}
+			notes = append(notes, p.Notes...)
 		}
-		notes = append(notes, p.Notes...)
 	}
 	sort.SliceStable(findings, func(i, j int) bool { return finding.Less(findings[i], findings[j]) })
 
@@ -233,25 +281,32 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, note string
 		Verbose: lf.verbose,
 		Quiet:   lf.quiet,
 	}
-	for _, r := range all {
-		in.Rules = append(in.Rules, r.Info())
-	}
-	if err := format.Format(out, in); err != nil {
+	in.Rules = ruleInfos(all, probes)
+	if doctor && lf.format == "text" {
+		writeDoctorReport(out, in, probeResults, doctorStyle(env, color), len(lines) > 0)
+	} else if err := format.Format(out, in); err != nil {
 		return ExitError, fmt.Errorf("writing the report: %w", err)
+	}
+	if doctor && !lf.quiet {
+		for _, n := range notes {
+			if strings.HasSuffix(n, onlyMachineNote) {
+				fmt.Fprintf(env.Stderr, "note: %s\n", n)
+			}
+		}
 	}
 	if lf.verbose {
 		for _, n := range notes {
 			fmt.Fprintf(env.Stderr, "note: %s\n", n)
 		}
 	}
-	if note != "" && !lf.quiet {
-		fmt.Fprintf(env.Stderr, "note: %s\n", note)
-	}
 	if failed && !lf.exitZero {
 		return ExitFindings, nil
 	}
 	return ExitOK, nil
 }
+
+// onlyMachineNote ends the note of a doctor run outside any project.
+const onlyMachineNote = ": only the machine was checked"
 
 func resolveRuleList(flag string, values []string, known func(string) (string, bool)) ([]string, error) {
 	var ids []string

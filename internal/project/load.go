@@ -38,7 +38,12 @@ type Options struct {
 
 // LoadError is a problem that stops the whole load (exit code 2): a missing
 // directory or file given on the command line, or nothing to lint.
-type LoadError struct{ Msg string }
+type LoadError struct {
+	Msg string
+	// Empty is set when the directory holds no compose file and no
+	// Dockerfile: the doctor still checks the machine then.
+	Empty bool
+}
 
 func (e *LoadError) Error() string { return e.Msg }
 
@@ -88,7 +93,7 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 	} else {
 		l.findStandaloneDockerfiles()
 		if len(l.p.Dockerfiles) == 0 {
-			return nil, loadErrorf("%s: no compose file (compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml) and no Dockerfile found", dir)
+			return nil, &LoadError{Empty: true, Msg: fmt.Sprintf("%s: no compose file (compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml) and no Dockerfile found", dir)}
 		}
 		l.p.Name = filepath.Base(root)
 	}

@@ -123,6 +123,13 @@ func NodeRange(src *Source, n *yaml.Node) finding.Range {
 		return finding.Range{File: src.Path, Start: start, End: start}
 	}
 	rest := line[from:]
+	if n.Kind != yaml.AliasNode {
+		// The parser places a node with an anchor or a tag at its first
+		// property (&a !!str "x"): the span is the value after them.
+		skip := nodePropertiesWidth(rest)
+		rest = rest[skip:]
+		start.Col += skip
+	}
 	var width int
 	switch {
 	case n.Kind == yaml.AliasNode:
@@ -146,7 +153,7 @@ func NodeRange(src *Source, n *yaml.Node) finding.Range {
 	if width < 1 {
 		width = 1
 	}
-	return finding.Range{File: src.Path, Start: start, End: finding.Pos{Line: n.Line, Col: n.Column + width}}
+	return finding.Range{File: src.Path, Start: start, End: finding.Pos{Line: n.Line, Col: start.Col + width}}
 }
 
 func pathOf(src *Source) string {
@@ -268,4 +275,25 @@ func WalkScalars(root *yaml.Node, fn func(n *yaml.Node)) {
 		}
 	}
 	walk(root, 0)
+}
+
+// nodePropertiesWidth is the width of the anchor and tag properties (and
+// the blanks after them) at the start of s, when they are followed by a
+// value on the same line.
+func nodePropertiesWidth(s string) int {
+	i := 0
+	for k := 0; k < 2 && i < len(s) && (s[i] == '&' || s[i] == '!'); k++ {
+		j := i
+		for j < len(s) && s[j] != ' ' && s[j] != '\t' {
+			j++
+		}
+		for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+			j++
+		}
+		if j >= len(s) || s[j] == '#' {
+			break // the value is on a later line
+		}
+		i = j
+	}
+	return i
 }
