@@ -188,7 +188,7 @@ func (s *scan) try(di, start int) {
 	d := s.e.detectors[di]
 	data := s.data
 	from := start
-	if d.token && start > 0 && isTokenByte(data[start-1]) {
+	if d.token && start > 0 && isWordByte(data[start-1]) {
 		return // inside a longer word
 	}
 	if d.back > 0 {
@@ -231,6 +231,12 @@ func (s *scan) try(di, start int) {
 
 func isSchemeByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '+'
+}
+
+// isWordByte reports whether b is a letter or a digit: a token glued to one
+// on its left is part of a longer word.
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
 }
 
 // isTokenByte reports whether b can be part of a token: a letter, a digit,

@@ -189,6 +189,7 @@ func TestCheckValue(t *testing.T) {
 		id         string // "" for no match
 	}{
 		{"APP_CONFIG", ghp, "github-token"},
+		{"GITHUB_TOKEN", "${GITHUB_TOKEN:-" + ghp + "}", "github-token"}, // a default is a literal too
 		{"GITHUB_TOKEN", ghp, "github-token"},
 		{"DATABASE_URL", "postgres://app:Pw0rd9x@db/app", "database-url-password"},
 		{"API_KEY", seq(alnum, 32), genericID},
