@@ -7,6 +7,7 @@ func composeRules() []*Rule {
 		unsetVariable(),
 		shadowedVariable(),
 		obsoleteVersion(),
+		hardcodedSecret(),
 		unpinnedImage(),
 		undefinedService(),
 	}

@@ -103,6 +103,10 @@ func Scan(data []byte) []Match {
 	return s.result()
 }
 
+// GenericID is the ID of the matches found through a secret-named key
+// alone (a random-looking value of API_KEY), not through the value's format.
+const GenericID = genericID
+
 // CheckValue checks one assignment, key=value (an ENV, an ARG default, a
 // compose environment entry). It reports a value that a format detector
 // recognises whatever the key (a GitHub token under APP_CONFIG), and a
