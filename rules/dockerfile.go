@@ -6,5 +6,7 @@ func dockerfileRules() []*Rule {
 		dockerfileSyntax(),
 		unpinnedBaseImage(),
 		secretInBuild(),
+		copyIgnoredFile(),
+		copySourceMissing(),
 	}
 }
