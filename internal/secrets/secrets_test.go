@@ -335,3 +335,20 @@ func TestHugeLine(t *testing.T) {
 		t.Logf("%d bytes starting %q: %d matches in %v", len(d), d[:12], len(ms), time.Since(t0))
 	}
 }
+
+// FuzzScan: no panic, and matches are in bounds, sorted and disjoint.
+func FuzzScan(f *testing.F) {
+	f.Add([]byte("API_KEY=" + seq(alnum, 32)))
+	f.Add([]byte(fakePEM("RSA PRIVATE KEY")))
+	f.Add([]byte(`{"type": "service_` + `account", "private_key": "` + strings.ReplaceAll(fakePEM("PRIVATE KEY"), "\n", `\n`) + `"}`))
+	f.Add([]byte("postgres://u:Pw0rd9x@h/db " + fakeJWT()))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		prev := 0
+		for _, m := range Scan(data) {
+			if m.Start < prev || m.End <= m.Start || m.End > len(data) {
+				t.Fatalf("bad match %+v after %d in %d bytes", m, prev, len(data))
+			}
+			prev = m.End
+		}
+	})
+}
