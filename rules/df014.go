@@ -78,6 +78,10 @@ func ignoredSource(ctx *project.BuildContext, files *project.ContextFiles, ignor
 			what, contextName(ctx), ignore.Path, "/"+cs.path)
 	}
 	f := finding.Finding{Range: cs.rng, Message: msg}
+	if cs.wildcard {
+		// BuildKit lets a wildcard match nothing: the build goes on.
+		f.Severity = finding.SeverityWarning
+	}
 	if by != nil {
 		f.Related = append(f.Related, finding.Related{Range: by.Range,
 			Message: fmt.Sprintf("pattern %q excludes %s", by.Pattern, entries[0].Path)})
