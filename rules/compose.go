@@ -11,6 +11,7 @@ func composeRules() []*Rule {
 		obsoleteVersion(),
 		portAllInterfaces(),
 		duplicateHostPort(),
+		hardcodedSecret(),
 		bindMountHidesBuild(),
 		envFileMissing(),
 		unpinnedImage(),

@@ -5,5 +5,8 @@ func dockerfileRules() []*Rule {
 	return []*Rule{
 		dockerfileSyntax(),
 		unpinnedBaseImage(),
+		secretInBuild(),
+		copyIgnoredFile(),
+		copySourceMissing(),
 	}
 }

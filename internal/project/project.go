@@ -278,4 +278,6 @@ type BuildContext struct {
 	Dockerignore string
 	// Service is the compose service that builds it, or "".
 	Service string
+	// index lists the context's files on first use (Files, contextfiles.go).
+	index *contextIndex
 }
