@@ -3,6 +3,8 @@ package project
 import (
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
+	"github.com/envdoctor/envdoctor/internal/finding"
 )
 
 // LintWarning is one warning of BuildKit's parse-time build checks, kept by
@@ -65,4 +67,33 @@ func parserWarnings(lint *linter.Linter, warnings []parser.Warning) {
 		}
 		lint.Run(&linter.RuleNoEmptyContinuation, []parser.Range{*w.Location}, linter.RuleNoEmptyContinuation.Format())
 	}
+}
+
+// DeleteLinesRange is the range an edit replaces with "" to delete lines
+// start to end (the Dockerfile's own line numbers) with their line break.
+// The break before them is taken when there is one, so that for a
+// dockerfile_inline the edit never reaches past the block scalar.
+func (d *Dockerfile) DeleteLinesRange(start, end int) finding.Range {
+	if d.Source == nil || start < 1 || end < start || end > d.Source.LineCount() {
+		return finding.Range{File: d.Path}
+	}
+	lineEnd := func(n int) finding.Pos { return finding.Pos{Line: n, Col: len(d.Source.Line(n)) + 1} }
+	r := finding.Range{File: d.Path}
+	switch {
+	case start > 1:
+		r.Start, r.End = lineEnd(start-1), lineEnd(end)
+	case end < d.Source.LineCount() && !d.Inline:
+		r.Start, r.End = finding.Pos{Line: 1, Col: 1}, finding.Pos{Line: end + 1, Col: 1}
+	default:
+		r.Start, r.End = finding.Pos{Line: 1, Col: 1}, lineEnd(end)
+	}
+	r.Start, r.End = d.toFile(r.Start), d.toFile(r.End)
+	return r
+}
+
+// OwnRange maps a range in the Dockerfile's own text (lines and columns of
+// the Dockerfile itself) to Path: the same range, or the place in the
+// compose file for a dockerfile_inline.
+func (d *Dockerfile) OwnRange(start, end finding.Pos) finding.Range {
+	return finding.Range{File: d.Path, Start: d.toFile(start), End: d.toFile(end)}
 }
