@@ -151,9 +151,10 @@ func (e *bkEnv) clone() *bkEnv {
 // bkState is what dockerfile2llb's dispatchState carries that the checks
 // read.
 type bkState struct {
-	stage *instructions.Stage
-	index int
-	base  *bkState
+	stage    *instructions.Stage
+	index    int
+	baseName string // the expanded base name
+	base     *bkState
 	// external is true when the stage (or the stage it builds on) starts
 	// from an image from a registry, whose ENV is unknown here.
 	external   bool
@@ -231,7 +232,7 @@ func bkDispatch(d *project.Dockerfile) []bkWarning {
 				return out
 			}
 		}
-		s := &bkState{stage: st, index: i}
+		s := &bkState{stage: st, index: i, baseName: nameMatch.Result}
 		// addState: the base is an earlier stage named exactly like the
 		// expanded base name (stage names are stored lowercased).
 		if b, ok := byName[nameMatch.Result]; ok {
@@ -270,15 +271,21 @@ func bkDispatch(d *project.Dockerfile) []bkWarning {
 		return out // "target stage could not be found": the build fails
 	}
 
+	// resolveReachableStages: a base image name that is not a valid
+	// reference fails the build before any stage is dispatched.
+	for _, s := range states {
+		if reachable[s] && s.external {
+			if _, err := reference.ParseNormalizedNamed(s.baseName); err != nil {
+				return out
+			}
+		}
+	}
+
 	for _, s := range states {
 		if !reachable[s] {
 			continue
 		}
-		fileArgs := map[string]bool{}
-		for _, k := range bkUnusedFromArgsCheckKeys(globalArgs, declared) {
-			fileArgs[k] = true
-		}
-		if !bkDispatchStage(d, s, shlex, globalArgs, fileArgs, lint, run) {
+		if !bkDispatchStage(d, s, shlex, globalArgs, bkFileNames(d, globalArgs, declared), lint, run) {
 			break
 		}
 	}
@@ -536,9 +543,37 @@ func bkValidateBaseImagesWithDefaultArgs(stages []*instructions.Stage, shlex *sh
 type bkStageEnv struct {
 	*bkEnv
 	external bool
-	// fileArgs are the ARGs declared before the first FROM and BuildKit's
-	// platform args: known to FROM, but not in a stage without an ARG.
+	// fileArgs are the names the Dockerfile itself defines somewhere: the
+	// ARGs before the first FROM, BuildKit's platform args, and every ARG
+	// and ENV of every stage (see bkFileNames).
 	fileArgs map[string]bool
+}
+
+// bkFileNames are the variable names the Dockerfile defines somewhere: the
+// ARGs before the first FROM and BuildKit's platform args (known to FROM,
+// but not in a stage that does not declare them again), and the names of
+// every ARG and ENV in any stage. Using one of them where it is not defined
+// is the Dockerfile's own mistake, whatever the base image sets.
+func bkFileNames(d *project.Dockerfile, globalArgs *bkEnv, declared map[string]bool) map[string]bool {
+	names := map[string]bool{}
+	for _, k := range bkUnusedFromArgsCheckKeys(globalArgs, declared) {
+		names[k] = true
+	}
+	for _, st := range d.Stages {
+		for _, cmd := range st.Commands {
+			switch c := cmd.(type) {
+			case *instructions.ArgCommand:
+				for _, a := range c.Args {
+					names[a.Key] = true
+				}
+			case *instructions.EnvCommand:
+				for _, kv := range c.Env {
+					names[kv.Key] = true
+				}
+			}
+		}
+	}
+	return names
 }
 
 // bkDispatchStage dispatches one stage (dispatchStages and dispatch). It
@@ -633,6 +668,12 @@ func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, global
 			bkValidateUsedOnce(c, &healthTracker, cl, run)
 		case *instructions.ShellCommand:
 			s.shellSet = true
+		case *instructions.VolumeCommand:
+			for _, v := range c.Volumes {
+				if e, _, _ := shlex.ProcessWord(v, env.bkEnv); e == "" && !(s.external && strings.Contains(v, "$")) {
+					return false // "VOLUME specified can not be an empty string"
+				}
+			}
 		case *instructions.ExposeCommand:
 			for _, p := range c.Ports {
 				res, err := shlex.ProcessWordWithMatches(p, env.bkEnv)
@@ -674,10 +715,11 @@ func bkWords(expand func(instructions.SingleWordExpander) error) []string {
 // bkReportUnmatched is validations.go reportUnmatchedVariables
 // (UndefinedVar), with envdoctor's policy for stages built on a registry
 // image, whose ENV it cannot see: a variable is reported there only when
-// BuildKit would almost surely report it too, that is when it is an ARG
-// declared before the first FROM and not again in the stage (the classic
-// mistake: such ARGs are visible to FROM only), or when it is a near miss
-// of a defined name (a typo, with BuildKit's "did you mean").
+// BuildKit would almost surely report it too, that is when the Dockerfile
+// defines that name elsewhere (an ARG before the first FROM that the stage
+// does not declare again, the classic mistake; an ENV or ARG further down
+// or in another stage; ENV A=1 B=$A) or when it is a near miss of a
+// defined name (a typo, with BuildKit's "did you mean").
 func bkReportUnmatched(cmd instructions.Command, s *bkState, env bkStageEnv, globalArgs *bkEnv, unmatched map[string]struct{}, lint *linter.Linter, run bkRunFunc) {
 	if len(unmatched) == 0 {
 		return

@@ -16,7 +16,7 @@ func duplicateStageName() *Rule {
 		bkDispatchWarnings, func(d *project.Dockerfile, w bkWarning) finding.Finding {
 			f := finding.Finding{
 				Range: bkArgRange(d, w.Loc, 2),
-				Fix: &finding.Fix{Message: fmt.Sprintf("rename one of the %q stages, and the FROM and COPY --from lines that mean it", w.Stage.Name)},
+				Fix:   &finding.Fix{Message: fmt.Sprintf("rename one of the %q stages, and the FROM and COPY --from lines that mean it", w.Stage.Name)},
 			}
 			if w.Other != nil {
 				f.Related = []finding.Related{{Range: bkArgRange(d, w.Other, 2), Message: "first stage with this name"}}

@@ -229,6 +229,16 @@ func TestExplain(t *testing.T) {
 	if out2 != out {
 		t.Error("explain by lowercase ID differs from by name")
 	}
+	// BuildKit's checks keep BuildKit's names, found in any case.
+	bk, _, code := run(t, ".", nil, "explain", "StageNameCasing")
+	if code != ExitOK || !strings.HasPrefix(bk, "# DF100 StageNameCasing") {
+		t.Errorf("explain StageNameCasing: %d %q", code, bk)
+	}
+	for _, name := range []string{"stagenamecasing", "STAGENAMECASING", "df100"} {
+		if got, _, _ := run(t, ".", nil, "explain", name); got != bk {
+			t.Errorf("explain %s differs from explain StageNameCasing", name)
+		}
+	}
 }
 
 // TestRulesMarkdownFresh fails when docs/rules.md is stale.
