@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/distribution/reference"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -104,7 +105,7 @@ func bkCheck(id, name, title string, fixable bool, warnings func(*project.Docker
 // warnings of one check.
 func bkDispatchWarnings(d *project.Dockerfile, rule string) []bkWarning {
 	var out []bkWarning
-	for _, w := range bkDispatch(d) {
+	for _, w := range bkDispatch(d, rule) {
 		if w.Rule == rule {
 			out = append(out, w)
 		}
@@ -169,34 +170,28 @@ type bkState struct {
 // bkDispatch follows toDispatchState and returns every dispatch-time
 // warning, in BuildKit's order. A file BuildKit would reject stops the
 // checks where BuildKit stops.
-func bkDispatch(d *project.Dockerfile) []bkWarning {
+func bkDispatch(d *project.Dockerfile, only string) []bkWarning {
 	if d == nil || d.AST == nil || len(d.Stages) == 0 {
 		return nil
 	}
-	var out []bkWarning
-	var cur bkWarning // context of the next lint.Run
+	r := &bkRunner{only: only}
 	cfg := linter.Config{}
 	if d.Check != nil {
 		cfg = *d.Check
 	}
 	cfg.Warn = func(rule, _, _, msg string, loc []parser.Range) {
-		w := cur
+		w := r.cur
 		w.Rule, w.Message, w.Loc = rule, msg, loc
-		out = append(out, w)
+		r.out = append(r.out, w)
 	}
 	lint := linter.New(&cfg)
-	run := func(l *linter.Linter, rule linter.LinterRuleI, ctx bkWarning, msg string, loc []parser.Range) {
-		cur = ctx
-		l.Run(rule, loc, msg)
-		cur = bkWarning{}
-	}
 
 	stages := make([]*instructions.Stage, len(d.Stages))
 	for i := range d.Stages {
 		stages[i] = &d.Stages[i]
 	}
-	bkValidateStageNames(stages, lint, run)
-	bkValidateCommandCasing(stages, lint, run)
+	bkValidateStageNames(stages, lint, r)
+	bkValidateCommandCasing(stages, lint, r)
 
 	shlex := shell.NewLex(d.EscapeToken())
 	target := d.Target
@@ -204,11 +199,11 @@ func bkDispatch(d *project.Dockerfile) []bkWarning {
 		target = stages[len(stages)-1].Name
 	}
 	defaults := bkDefaultArgs(d.BuildArgs, target)
-	bkValidateBaseImagesWithDefaultArgs(stages, shlex, defaults, d.MetaArgs, lint, run)
+	bkValidateBaseImagesWithDefaultArgs(stages, shlex, defaults, d.MetaArgs, lint, r)
 
 	globalArgs, declared, ok := bkBuildMetaArgs(defaults, shlex, d.MetaArgs, d.BuildArgs)
 	if !ok {
-		return out
+		return r.out
 	}
 
 	// buildDispatchStates
@@ -219,17 +214,17 @@ func bkDispatch(d *project.Dockerfile) []bkWarning {
 		ctx := bkWarning{Stage: st}
 		argKeys := bkUnusedFromArgsCheckKeys(globalArgs, declared)
 		nameMatch, err := shlex.ProcessWordWithMatches(st.BaseName, globalArgs)
-		bkReportUnusedFromArgs(argKeys, nameMatch.Unmatched, st.Location, sl, run, ctx)
+		bkReportUnusedFromArgs(argKeys, nameMatch.Unmatched, st.Location, sl, r, ctx)
 		if err != nil || nameMatch.Result == "" {
-			return out
+			return r.out
 		}
 		if st.Platform != "" {
 			platMatch, err := shlex.ProcessWordWithMatches(st.Platform, globalArgs)
-			bkReportUnusedFromArgs(argKeys, platMatch.Unmatched, st.Location, sl, run, ctx)
-			bkReportRedundantTargetPlatform(st.Platform, platMatch, st.Location, globalArgs, sl, run, ctx)
-			bkReportConstPlatformDisallowed(st.Name, platMatch, st.Location, sl, run, ctx)
+			bkReportUnusedFromArgs(argKeys, platMatch.Unmatched, st.Location, sl, r, ctx)
+			bkReportRedundantTargetPlatform(st.Platform, platMatch, st.Location, globalArgs, sl, r, ctx)
+			bkReportConstPlatformDisallowed(st.Name, platMatch, st.Location, sl, r, ctx)
 			if err != nil || platMatch.Result == "" {
-				return out
+				return r.out
 			}
 		}
 		s := &bkState{stage: st, index: i, baseName: nameMatch.Result}
@@ -268,7 +263,7 @@ func bkDispatch(d *project.Dockerfile) []bkWarning {
 	} else if t := byName[strings.ToLower(d.Target)]; t != nil {
 		bkAddReachable(t, reachable)
 	} else {
-		return out // "target stage could not be found": the build fails
+		return r.out // "target stage could not be found": the build fails
 	}
 
 	// resolveReachableStages: a base image name that is not a valid
@@ -276,24 +271,45 @@ func bkDispatch(d *project.Dockerfile) []bkWarning {
 	for _, s := range states {
 		if reachable[s] && s.external {
 			if _, err := reference.ParseNormalizedNamed(s.baseName); err != nil {
-				return out
+				return r.out
 			}
 		}
 	}
 
+	fileNames := bkFileNames(d, globalArgs, declared)
 	for _, s := range states {
 		if !reachable[s] {
 			continue
 		}
-		if !bkDispatchStage(d, s, shlex, globalArgs, bkFileNames(d, globalArgs, declared), lint, run) {
+		if !bkDispatchStage(d, s, shlex, globalArgs, fileNames, lint, r) {
 			break
 		}
 	}
-	return out
+	return r.out
 }
 
-// bkRunFunc reports one warning through a linter with its context.
-type bkRunFunc func(l *linter.Linter, rule linter.LinterRuleI, ctx bkWarning, msg string, loc []parser.Range)
+// bkRunner collects the warnings of one run of the checks. When only is
+// set, the other checks' warnings are dropped, and the costly parts of the
+// variable checks (the "did you mean" search) are skipped for them.
+type bkRunner struct {
+	only string
+	cur  bkWarning // context of the warning being reported
+	out  []bkWarning
+}
+
+// wants reports whether the warnings of rule are collected.
+func (r *bkRunner) wants(rule string) bool { return r.only == "" || r.only == rule }
+
+// run reports one warning through a linter (which applies the check=
+// settings) with its context.
+func (r *bkRunner) run(l *linter.Linter, rule linter.LinterRuleI, ctx bkWarning, msg string, loc []parser.Range) {
+	if !r.wants(rule.RuleName()) {
+		return
+	}
+	r.cur = ctx
+	l.Run(rule, loc, msg)
+	r.cur = bkWarning{}
+}
 
 func bkAddReachable(s *bkState, seen map[*bkState]bool) {
 	if seen[s] {
@@ -409,7 +425,10 @@ func bkUnusedFromArgsCheckKeys(env *bkEnv, declared map[string]bool) []string {
 
 // bkReportUnusedFromArgs is validations.go reportUnusedFromArgs
 // (UndefinedArgInFrom).
-func bkReportUnusedFromArgs(argKeys []string, unmatched map[string]struct{}, loc []parser.Range, lint *linter.Linter, run bkRunFunc, ctx bkWarning) {
+func bkReportUnusedFromArgs(argKeys []string, unmatched map[string]struct{}, loc []parser.Range, lint *linter.Linter, r *bkRunner, ctx bkWarning) {
+	if len(unmatched) == 0 || !r.wants(linter.RuleUndefinedArgInFrom.Name) {
+		return
+	}
 	known := map[string]bool{}
 	for _, k := range argKeys {
 		known[k] = true
@@ -418,16 +437,16 @@ func bkReportUnusedFromArgs(argKeys []string, unmatched map[string]struct{}, loc
 		if known[arg] {
 			continue
 		}
-		match, _ := suggest.Search(arg, argKeys, true)
+		match := bkSuggest(arg, argKeys)
 		c := ctx
 		c.Word = arg
-		run(lint, &linter.RuleUndefinedArgInFrom, c, linter.RuleUndefinedArgInFrom.Format(arg, match), loc)
+		r.run(lint, &linter.RuleUndefinedArgInFrom, c, linter.RuleUndefinedArgInFrom.Format(arg, match), loc)
 	}
 }
 
 // bkReportRedundantTargetPlatform is validations.go
 // reportRedundantTargetPlatform.
-func bkReportRedundantTargetPlatform(platformVar string, m shell.ProcessWordResult, loc []parser.Range, env *bkEnv, lint *linter.Linter, run bkRunFunc, ctx bkWarning) {
+func bkReportRedundantTargetPlatform(platformVar string, m shell.ProcessWordResult, loc []parser.Range, env *bkEnv, lint *linter.Linter, r *bkRunner, ctx bkWarning) {
 	if len(m.Matched) != 1 || len(m.Unmatched) != 0 {
 		return
 	}
@@ -435,13 +454,13 @@ func bkReportRedundantTargetPlatform(platformVar string, m shell.ProcessWordResu
 		return
 	}
 	if v, _ := env.Get("TARGETPLATFORM"); m.Result == v {
-		run(lint, &linter.RuleRedundantTargetPlatform, ctx, linter.RuleRedundantTargetPlatform.Format(platformVar), loc)
+		r.run(lint, &linter.RuleRedundantTargetPlatform, ctx, linter.RuleRedundantTargetPlatform.Format(platformVar), loc)
 	}
 }
 
 // bkReportConstPlatformDisallowed is validations.go
 // reportConstPlatformDisallowed.
-func bkReportConstPlatformDisallowed(stageName string, m shell.ProcessWordResult, loc []parser.Range, lint *linter.Linter, run bkRunFunc, ctx bkWarning) {
+func bkReportConstPlatformDisallowed(stageName string, m shell.ProcessWordResult, loc []parser.Range, lint *linter.Linter, r *bkRunner, ctx bkWarning) {
 	if len(m.Matched) > 0 || len(m.Unmatched) > 0 {
 		return
 	}
@@ -454,22 +473,22 @@ func bkReportConstPlatformDisallowed(stageName string, m shell.ProcessWordResult
 	}
 	c := ctx
 	c.Word = m.Result
-	run(lint, &linter.RuleFromPlatformFlagConstDisallowed, c, linter.RuleFromPlatformFlagConstDisallowed.Format(m.Result), loc)
+	r.run(lint, &linter.RuleFromPlatformFlagConstDisallowed, c, linter.RuleFromPlatformFlagConstDisallowed.Format(m.Result), loc)
 }
 
 // bkValidateStageNames is validations.go validateStageNames
 // (ReservedStageName, DuplicateStageName).
-func bkValidateStageNames(stages []*instructions.Stage, lint *linter.Linter, run bkRunFunc) {
+func bkValidateStageNames(stages []*instructions.Stage, lint *linter.Linter, r *bkRunner) {
 	names := map[string]*instructions.Stage{}
 	for _, st := range stages {
 		if st.Name == "" {
 			continue
 		}
 		if st.Name == "context" || st.Name == bkEmptyImage {
-			run(lint, &linter.RuleReservedStageName, bkWarning{Stage: st}, linter.RuleReservedStageName.Format(st.Name), st.Location)
+			r.run(lint, &linter.RuleReservedStageName, bkWarning{Stage: st}, linter.RuleReservedStageName.Format(st.Name), st.Location)
 		}
 		if first, ok := names[st.Name]; ok {
-			run(lint, &linter.RuleDuplicateStageName, bkWarning{Stage: st, Other: first.Location}, linter.RuleDuplicateStageName.Format(st.Name), st.Location)
+			r.run(lint, &linter.RuleDuplicateStageName, bkWarning{Stage: st, Other: first.Location}, linter.RuleDuplicateStageName.Format(st.Name), st.Location)
 		} else {
 			names[st.Name] = st
 		}
@@ -479,7 +498,7 @@ func bkValidateStageNames(stages []*instructions.Stage, lint *linter.Linter, run
 // bkValidateCommandCasing is validations.go validateCommandCasing
 // (ConsistentInstructionCasing). The ARGs before the first FROM are not
 // counted, as in BuildKit.
-func bkValidateCommandCasing(stages []*instructions.Stage, lint *linter.Linter, run bkRunFunc) {
+func bkValidateCommandCasing(stages []*instructions.Stage, lint *linter.Linter, r *bkRunner) {
 	consistent := func(s string) bool { return s == strings.ToLower(s) || s == strings.ToUpper(s) }
 	lower, upper := 0, 0
 	count := func(name string) {
@@ -507,7 +526,7 @@ func bkValidateCommandCasing(stages []*instructions.Stage, lint *linter.Linter, 
 		}
 		if want != "" {
 			ctx.Word = want
-			run(lint, &linter.RuleConsistentInstructionCasing, ctx, linter.RuleConsistentInstructionCasing.Format(name, want), loc)
+			r.run(lint, &linter.RuleConsistentInstructionCasing, ctx, linter.RuleConsistentInstructionCasing.Format(name, want), loc)
 		}
 	}
 	for _, st := range stages {
@@ -521,7 +540,7 @@ func bkValidateCommandCasing(stages []*instructions.Stage, lint *linter.Linter, 
 // bkValidateBaseImagesWithDefaultArgs is validations.go
 // validateBaseImagesWithDefaultArgs (InvalidDefaultArgInFrom): the base
 // images must stay valid names when no build arg is given.
-func bkValidateBaseImagesWithDefaultArgs(stages []*instructions.Stage, shlex *shell.Lex, env *bkEnv, argCmds []instructions.ArgCommand, lint *linter.Linter, run bkRunFunc) {
+func bkValidateBaseImagesWithDefaultArgs(stages []*instructions.Stage, shlex *shell.Lex, env *bkEnv, argCmds []instructions.ArgCommand, lint *linter.Linter, r *bkRunner) {
 	args, _, ok := bkBuildMetaArgs(env, shlex, argCmds, nil)
 	if !ok {
 		return
@@ -532,7 +551,7 @@ func bkValidateBaseImagesWithDefaultArgs(stages []*instructions.Stage, shlex *sh
 			return
 		}
 		if _, err := reference.ParseNormalizedNamed(m.Result); err != nil {
-			run(lint, &linter.RuleInvalidDefaultArgInFrom, bkWarning{Stage: st, Word: m.Result}, linter.RuleInvalidDefaultArgInFrom.Format(st.BaseName), st.Location)
+			r.run(lint, &linter.RuleInvalidDefaultArgInFrom, bkWarning{Stage: st, Word: m.Result}, linter.RuleInvalidDefaultArgInFrom.Format(st.BaseName), st.Location)
 		}
 	}
 }
@@ -578,7 +597,7 @@ func bkFileNames(d *project.Dockerfile, globalArgs *bkEnv, declared map[string]b
 
 // bkDispatchStage dispatches one stage (dispatchStages and dispatch). It
 // returns false when BuildKit would stop with an error.
-func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, globalArgs *bkEnv, fileArgs map[string]bool, lint *linter.Linter, run bkRunFunc) bool {
+func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, globalArgs *bkEnv, fileArgs map[string]bool, lint *linter.Linter, r *bkRunner) bool {
 	if s.base != nil {
 		// dispatchState.init: the state, image config, workdirSet and
 		// build args of the base stage carry over.
@@ -605,7 +624,7 @@ func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, global
 					if _, unmatched, err := shlex.ProcessWord(w, env.bkEnv); err != nil {
 						return false
 					} else {
-						bkReportUnmatched(cmd, s, env, globalArgs, unmatched, cl, run)
+						bkReportUnmatched(cmd, s, env, globalArgs, unmatched, cl, r)
 					}
 				}
 			}
@@ -617,7 +636,7 @@ func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, global
 				if _, unmatched, err := raw.ProcessWord(w, env.bkEnv); err != nil {
 					return false
 				} else {
-					bkReportUnmatched(cmd, s, env, globalArgs, unmatched, cl, run)
+					bkReportUnmatched(cmd, s, env, globalArgs, unmatched, cl, r)
 				}
 			}
 		}
@@ -629,7 +648,7 @@ func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, global
 			var set [][2]string
 			for i, kv := range c.Env {
 				if kv.NoDelim {
-					run(cl, &linter.RuleLegacyKeyValueFormat, bkWarning{Cmd: c, Word: strconv.Itoa(i)}, linter.RuleLegacyKeyValueFormat.Format(c.Name()), c.Location())
+					r.run(cl, &linter.RuleLegacyKeyValueFormat, bkWarning{Cmd: c, Word: strconv.Itoa(i)}, linter.RuleLegacyKeyValueFormat.Format(c.Name()), c.Location())
 				}
 				k, _, _ := shlex.ProcessWord(kv.Key, env.bkEnv)
 				v, _, _ := shlex.ProcessWord(kv.Value, env.bkEnv)
@@ -641,7 +660,7 @@ func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, global
 		case *instructions.LabelCommand:
 			for i, kv := range c.Labels {
 				if kv.NoDelim {
-					run(cl, &linter.RuleLegacyKeyValueFormat, bkWarning{Cmd: c, Word: strconv.Itoa(i)}, linter.RuleLegacyKeyValueFormat.Format(c.Name()), c.Location())
+					r.run(cl, &linter.RuleLegacyKeyValueFormat, bkWarning{Cmd: c, Word: strconv.Itoa(i)}, linter.RuleLegacyKeyValueFormat.Format(c.Name()), c.Location())
 				}
 			}
 		case *instructions.WorkdirCommand:
@@ -650,22 +669,22 @@ func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, global
 				// A relative result that depends on a variable the base
 				// image may set is not reported: it may be absolute there.
 				if !strings.HasPrefix(path, "/") && !(s.external && len(unmatched) > 0) {
-					run(cl, &linter.RuleWorkdirRelativePath, bkWarning{Cmd: c, Word: path}, linter.RuleWorkdirRelativePath.Format(path), c.Location())
+					r.run(cl, &linter.RuleWorkdirRelativePath, bkWarning{Cmd: c, Word: path}, linter.RuleWorkdirRelativePath.Format(path), c.Location())
 				}
 			}
 			s.workdirSet = true
 		case *instructions.CmdCommand:
-			bkValidateUsedOnce(c, &cmdTracker, cl, run)
+			bkValidateUsedOnce(c, &cmdTracker, cl, r)
 			if c.PrependShell && !s.shellSet {
-				run(cl, &linter.RuleJSONArgsRecommended, bkWarning{Cmd: c}, linter.RuleJSONArgsRecommended.Format(c.Name()), c.Location())
+				r.run(cl, &linter.RuleJSONArgsRecommended, bkWarning{Cmd: c}, linter.RuleJSONArgsRecommended.Format(c.Name()), c.Location())
 			}
 		case *instructions.EntrypointCommand:
-			bkValidateUsedOnce(c, &entrypointTracker, cl, run)
+			bkValidateUsedOnce(c, &entrypointTracker, cl, r)
 			if c.PrependShell && !s.shellSet {
-				run(cl, &linter.RuleJSONArgsRecommended, bkWarning{Cmd: c}, linter.RuleJSONArgsRecommended.Format(c.Name()), c.Location())
+				r.run(cl, &linter.RuleJSONArgsRecommended, bkWarning{Cmd: c}, linter.RuleJSONArgsRecommended.Format(c.Name()), c.Location())
 			}
 		case *instructions.HealthCheckCommand:
-			bkValidateUsedOnce(c, &healthTracker, cl, run)
+			bkValidateUsedOnce(c, &healthTracker, cl, r)
 		case *instructions.ShellCommand:
 			s.shellSet = true
 		case *instructions.VolumeCommand:
@@ -688,13 +707,13 @@ func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, global
 					return false
 				}
 				for _, port := range ports {
-					if !bkCheckPort(c, p, port, cl, run) {
+					if !bkCheckPort(c, p, port, cl, r) {
 						return false
 					}
 				}
 			}
 		case *instructions.ArgCommand:
-			bkDispatchArg(c, s, shlex, env, globalArgs, d.BuildArgs, cl, run)
+			bkDispatchArg(c, s, shlex, env, globalArgs, d.BuildArgs, cl, r)
 		}
 	}
 	return true
@@ -720,8 +739,8 @@ func bkWords(expand func(instructions.SingleWordExpander) error) []string {
 // does not declare again, the classic mistake; an ENV or ARG further down
 // or in another stage; ENV A=1 B=$A) or when it is a near miss of a
 // defined name (a typo, with BuildKit's "did you mean").
-func bkReportUnmatched(cmd instructions.Command, s *bkState, env bkStageEnv, globalArgs *bkEnv, unmatched map[string]struct{}, lint *linter.Linter, run bkRunFunc) {
-	if len(unmatched) == 0 {
+func bkReportUnmatched(cmd instructions.Command, s *bkState, env bkStageEnv, globalArgs *bkEnv, unmatched map[string]struct{}, lint *linter.Linter, r *bkRunner) {
+	if len(unmatched) == 0 || !r.wants(linter.RuleUndefinedVar.Name) {
 		return
 	}
 	for _, k := range s.buildArgs {
@@ -731,16 +750,16 @@ func bkReportUnmatched(cmd instructions.Command, s *bkState, env bkStageEnv, glo
 		if bkNonEnvArgs[v] {
 			continue
 		}
-		match, _ := suggest.Search(v, env.Keys(), true)
+		match := bkSuggest(v, env.Keys())
 		if env.external && match == "" && !env.fileArgs[v] {
 			continue
 		}
-		run(lint, &linter.RuleUndefinedVar, bkWarning{Cmd: cmd, Word: v}, linter.RuleUndefinedVar.Format(v, match), cmd.Location())
+		r.run(lint, &linter.RuleUndefinedVar, bkWarning{Cmd: cmd, Word: v}, linter.RuleUndefinedVar.Format(v, match), cmd.Location())
 	}
 }
 
 // bkDispatchArg is convert.go dispatchArg.
-func bkDispatchArg(c *instructions.ArgCommand, s *bkState, shlex *shell.Lex, env bkStageEnv, globalArgs *bkEnv, buildArgs map[string]*string, lint *linter.Linter, run bkRunFunc) {
+func bkDispatchArg(c *instructions.ArgCommand, s *bkState, shlex *shell.Lex, env bkStageEnv, globalArgs *bkEnv, buildArgs map[string]*string, lint *linter.Linter, r *bkRunner) {
 	for _, arg := range c.Args {
 		bv, hasValue := buildArgs[arg.Key]
 		var value *string
@@ -762,7 +781,7 @@ func bkDispatchArg(c *instructions.ArgCommand, s *bkState, shlex *shell.Lex, env
 			value = &v
 		case arg.Value != nil:
 			v, unmatched, _ := shlex.ProcessWord(*arg.Value, env.bkEnv)
-			bkReportUnmatched(c, s, env, globalArgs, unmatched, lint, run)
+			bkReportUnmatched(c, s, env, globalArgs, unmatched, lint, r)
 			value = &v
 		}
 		if value != nil && !bkNonEnvArgs[arg.Key] {
@@ -775,9 +794,9 @@ func bkDispatchArg(c *instructions.ArgCommand, s *bkState, shlex *shell.Lex, env
 // bkValidateUsedOnce is validations.go validateUsedOnce
 // (MultipleInstructionsDisallowed): the earlier instruction is reported,
 // because it is the one that is ignored.
-func bkValidateUsedOnce(c instructions.Command, prev *[]parser.Range, lint *linter.Linter, run bkRunFunc) {
+func bkValidateUsedOnce(c instructions.Command, prev *[]parser.Range, lint *linter.Linter, r *bkRunner) {
 	if *prev != nil {
-		run(lint, &linter.RuleMultipleInstructionsDisallowed, bkWarning{Cmd: c, Other: c.Location()}, linter.RuleMultipleInstructionsDisallowed.Format(c.Name()), *prev)
+		r.run(lint, &linter.RuleMultipleInstructionsDisallowed, bkWarning{Cmd: c, Other: c.Location()}, linter.RuleMultipleInstructionsDisallowed.Format(c.Name()), *prev)
 	}
 	*prev = c.Location()
 }
@@ -785,7 +804,7 @@ func bkValidateUsedOnce(c instructions.Command, prev *[]parser.Range, lint *lint
 // bkCheckPort is convert_expose.go parsePort's lint part (ExposeProtoCasing,
 // ExposeInvalidFormat). raw is the word as written, port the expanded one.
 // It returns false for a port BuildKit rejects (the build fails there).
-func bkCheckPort(c *instructions.ExposeCommand, raw, port string, lint *linter.Linter, run bkRunFunc) bool {
+func bkCheckPort(c *instructions.ExposeCommand, raw, port string, lint *linter.Linter, r *bkRunner) bool {
 	ip, hostPort, containerPort := bkSplitPortParts(port)
 	p, proto, _ := strings.Cut(containerPort, "/")
 	if p == "" {
@@ -798,10 +817,10 @@ func bkCheckPort(c *instructions.ExposeCommand, raw, port string, lint *linter.L
 	}
 	ctx := bkWarning{Cmd: c, Word: raw}
 	if proto != strings.ToLower(proto) {
-		run(lint, &linter.RuleExposeProtoCasing, ctx, linter.RuleExposeProtoCasing.Format(port), c.Location())
+		r.run(lint, &linter.RuleExposeProtoCasing, ctx, linter.RuleExposeProtoCasing.Format(port), c.Location())
 	}
 	if ip != "" || hostPort != "" {
-		run(lint, &linter.RuleExposeInvalidFormat, ctx, linter.RuleExposeInvalidFormat.Format(port), c.Location())
+		r.run(lint, &linter.RuleExposeInvalidFormat, ctx, linter.RuleExposeInvalidFormat.Format(port), c.Location())
 	}
 	return true
 }
@@ -829,4 +848,21 @@ func sortedKeys(m map[string]struct{}) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// bkSuggest is BuildKit's suggest.Search(val, options, true) (the "did you
+// mean" of UndefinedVar and UndefinedArgInFrom: the first option at the
+// smallest edit distance below 3) without computing the distance to
+// options whose length alone puts them 3 or more edits away, so a huge
+// Dockerfile stays fast. The result is the same.
+func bkSuggest(val string, options []string) string {
+	n := utf8.RuneCountInString(val)
+	near := make([]string, 0, 8)
+	for _, o := range options {
+		if d := utf8.RuneCountInString(o) - n; d > -3 && d < 3 {
+			near = append(near, o)
+		}
+	}
+	match, _ := suggest.Search(val, near, true)
+	return match
 }

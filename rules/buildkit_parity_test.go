@@ -42,7 +42,7 @@ func TestBuildKitParity(t *testing.T) {
 				start, _ := bkInstructionLines(w.Location)
 				got = append(got, fmt.Sprintf("%d %s: %s", start, w.RuleName, w.Message))
 			}
-			for _, w := range bkDispatch(d) {
+			for _, w := range bkDispatch(d, "") {
 				start, _ := bkInstructionLines(w.Loc)
 				got = append(got, fmt.Sprintf("%d %s: %s", start, w.Rule, w.Message))
 			}
