@@ -621,11 +621,11 @@ func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, global
 		if _, isArg := cmd.(*instructions.ArgCommand); !isArg {
 			if ex, ok := cmd.(instructions.SupportsSingleWordExpansion); ok {
 				for _, w := range bkWords(ex.Expand) {
-					if _, unmatched, err := shlex.ProcessWord(w, env.bkEnv); err != nil {
+					_, unmatched, err := shlex.ProcessWord(w, env.bkEnv)
+					if err != nil {
 						return false
-					} else {
-						bkReportUnmatched(cmd, s, env, globalArgs, unmatched, cl, r)
 					}
+					bkReportUnmatched(cmd, s, env, unmatched, cl, r)
 				}
 			}
 		}
@@ -633,11 +633,11 @@ func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, global
 			raw := shell.NewLex('\\')
 			raw.SkipProcessQuotes = true
 			for _, w := range bkWords(ex.ExpandRaw) {
-				if _, unmatched, err := raw.ProcessWord(w, env.bkEnv); err != nil {
+				_, unmatched, err := raw.ProcessWord(w, env.bkEnv)
+				if err != nil {
 					return false
-				} else {
-					bkReportUnmatched(cmd, s, env, globalArgs, unmatched, cl, r)
 				}
+				bkReportUnmatched(cmd, s, env, unmatched, cl, r)
 			}
 		}
 
@@ -668,7 +668,7 @@ func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, global
 				path, unmatched, _ := shlex.ProcessWord(c.Path, env.bkEnv)
 				// A relative result that depends on a variable the base
 				// image may set is not reported: it may be absolute there.
-				if !strings.HasPrefix(path, "/") && !(s.external && len(unmatched) > 0) {
+				if !strings.HasPrefix(path, "/") && (!s.external || len(unmatched) == 0) {
 					r.run(cl, &linter.RuleWorkdirRelativePath, bkWarning{Cmd: c, Word: path}, linter.RuleWorkdirRelativePath.Format(path), c.Location())
 				}
 			}
@@ -689,7 +689,7 @@ func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, global
 			s.shellSet = true
 		case *instructions.VolumeCommand:
 			for _, v := range c.Volumes {
-				if e, _, _ := shlex.ProcessWord(v, env.bkEnv); e == "" && !(s.external && strings.Contains(v, "$")) {
+				if e, _, _ := shlex.ProcessWord(v, env.bkEnv); e == "" && (!s.external || !strings.Contains(v, "$")) {
 					return false // "VOLUME specified can not be an empty string"
 				}
 			}
@@ -739,7 +739,7 @@ func bkWords(expand func(instructions.SingleWordExpander) error) []string {
 // does not declare again, the classic mistake; an ENV or ARG further down
 // or in another stage; ENV A=1 B=$A) or when it is a near miss of a
 // defined name (a typo, with BuildKit's "did you mean").
-func bkReportUnmatched(cmd instructions.Command, s *bkState, env bkStageEnv, globalArgs *bkEnv, unmatched map[string]struct{}, lint *linter.Linter, r *bkRunner) {
+func bkReportUnmatched(cmd instructions.Command, s *bkState, env bkStageEnv, unmatched map[string]struct{}, lint *linter.Linter, r *bkRunner) {
 	if len(unmatched) == 0 || !r.wants(linter.RuleUndefinedVar.Name) {
 		return
 	}
@@ -781,7 +781,7 @@ func bkDispatchArg(c *instructions.ArgCommand, s *bkState, shlex *shell.Lex, env
 			value = &v
 		case arg.Value != nil:
 			v, unmatched, _ := shlex.ProcessWord(*arg.Value, env.bkEnv)
-			bkReportUnmatched(c, s, env, globalArgs, unmatched, lint, r)
+			bkReportUnmatched(c, s, env, unmatched, lint, r)
 			value = &v
 		}
 		if value != nil && !bkNonEnvArgs[arg.Key] {
