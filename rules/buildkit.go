@@ -36,8 +36,29 @@ import (
 // instruction exactly where BuildKit merges them, so skip= behaves the same.
 //
 // One thing BuildKit knows and envdoctor does not: the ENV of a base image
-// pulled from a registry. See bkStageEnv.Get for what UndefinedVar does
+// pulled from a registry. See bkReportUnmatched for what UndefinedVar does
 // about it.
+//
+// The IDs follow the order of BuildKit's frontend/dockerfile/linter
+// ruleset.go, skipping the checks that are not DF1xx rules:
+//
+//	DF100 StageNameCasing          DF110 UndefinedVar
+//	DF101 FromAsCasing             DF111 MultipleInstructionsDisallowed
+//	DF102 NoEmptyContinuation      DF112 LegacyKeyValueFormat
+//	DF103 ConsistentInstructionCasing
+//	DF104 DuplicateStageName       DF113 RedundantTargetPlatform
+//	DF105 ReservedStageName        DF114 InvalidDefaultArgInFrom
+//	DF106 JSONArgsRecommended      DF115 FromPlatformFlagConstDisallowed
+//	DF107 MaintainerDeprecated     DF116 ExposeProtoCasing
+//	DF108 UndefinedArgInFrom       DF117 ExposeInvalidFormat
+//	DF109 WorkdirRelativePath      DF118 InvalidDefinitionDescription (experimental,
+//	                                     added after the others, so last)
+//
+// Not here: SecretsUsedInArgOrEnv is DF013 secret-in-build (with value
+// detectors of its own); CopyIgnoredFile is DF014 copy-ignored-file (BuildKit
+// runs it only with a gateway client that reads .dockerignore);
+// InvalidBaseImagePlatform needs the base image's metadata from a registry,
+// which envdoctor never fetches. New BuildKit checks get the next free ID.
 
 // bkWarning is one warning of a BuildKit check.
 type bkWarning struct {
@@ -91,6 +112,9 @@ func bkCheck(id, name, title string, fixable bool, warnings func(*project.Docker
 					}
 					if f.Message == "" {
 						f.Message = w.Message
+					}
+					if d.Inline {
+						bkClampFinding(p.Project, &f)
 					}
 					if seen.first(f) {
 						p.Report(f)

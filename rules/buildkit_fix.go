@@ -110,3 +110,36 @@ func bkVarRange(d *project.Dockerfile, loc []parser.Range, name string) finding.
 func isVarChar(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
+
+// bkClamp keeps a range inside the lines of its file. A dockerfile_inline's
+// positions are its own plus the block's indentation, and an empty line of
+// the block may have no indentation at all in the compose file.
+func bkClamp(p *project.Project, r finding.Range) finding.Range {
+	src := p.Sources[r.File]
+	if src == nil {
+		return r
+	}
+	clamp := func(pos finding.Pos) finding.Pos {
+		if pos.Line >= 1 && pos.Line <= src.LineCount() {
+			if n := len(src.Line(pos.Line)) + 1; pos.Col > n {
+				pos.Col = n
+			}
+		}
+		return pos
+	}
+	r.Start, r.End = clamp(r.Start), clamp(r.End)
+	return r
+}
+
+// bkClampFinding applies bkClamp to every range of a finding.
+func bkClampFinding(p *project.Project, f *finding.Finding) {
+	f.Range = bkClamp(p, f.Range)
+	for i := range f.Related {
+		f.Related[i].Range = bkClamp(p, f.Related[i].Range)
+	}
+	if f.Fix != nil {
+		for i := range f.Fix.Edits {
+			f.Fix.Edits[i].Range = bkClamp(p, f.Fix.Edits[i].Range)
+		}
+	}
+}
