@@ -10,6 +10,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"go.yaml.in/yaml/v4"
 
@@ -255,6 +256,12 @@ type Dockerfile struct {
 	MetaArgs []instructions.ArgCommand // ARGs before the first FROM
 	// ParseError is set when BuildKit's parser rejects the file.
 	ParseError *SyntaxError
+	// Lint are the warnings of BuildKit's parse-time checks, in the order
+	// BuildKit reports them (see LintWarning).
+	Lint []LintWarning
+	// Check is the file's "# check=" directive (skip, error,
+	// experimental), or nil when it has none or BuildKit rejects it.
+	Check *linter.Config
 	// BuildArgs are compose's build.args for this build (nil value: the
 	// arg is named without a value and taken from the environment).
 	BuildArgs map[string]*string
