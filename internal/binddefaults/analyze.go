@@ -1,0 +1,444 @@
+package binddefaults
+
+import (
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/envdoctor/envdoctor/internal/finding"
+)
+
+// Input is a container's command line and what else decides where its
+// server listens.
+type Input struct {
+	// Argv is the command as the engine runs it: the ENTRYPOINT followed
+	// by the CMD, a shell form already written as ["/bin/sh", "-c", script].
+	Argv []Word
+	// Env is the container's environment (Dockerfile ENV, then compose
+	// environment and env_file).
+	Env map[string]string
+	// Files returns a file of the application by its path relative to the
+	// application directory (manage.py, vite.config.ts), or false when
+	// envdoctor did not read one. It may be nil.
+	Files func(name string) (string, bool)
+	// Image is the base image the container runs on ("jupyter/base-notebook:x"),
+	// or "" when unknown.
+	Image string
+}
+
+// Source says what decided a server's address.
+type Source int
+
+// The sources of an address.
+const (
+	// FromDefault: the server's built-in default.
+	FromDefault Source = iota
+	// FromOption: an option on the command line (Result.HostWords).
+	FromOption
+	// FromEnv: an environment variable (Result.Origin names it).
+	FromEnv
+	// FromConfig: a file next to the application (Result.Origin names it).
+	FromConfig
+)
+
+// Result is the server a command starts and where it listens.
+type Result struct {
+	Server *Server
+	// Command are the words that start the server: the program (after any
+	// wrapper such as exec, poetry run or python -m) through its
+	// subcommand ("flask", "run").
+	Command []Word
+	// Host is the address it listens on; "" when it cannot be known
+	// (Unknown says why). Port is 0 when unknown.
+	Host    string
+	Port    int
+	Unknown string
+	From    Source
+	// HostWords are the option and value that set the host (FromOption).
+	HostWords []Word
+	// Origin names the variable (FromEnv) or the file (FromConfig).
+	Origin string
+	// Loopback is true when the server listens on loopback only.
+	Loopback bool
+	// Fix says how to make it listen on all interfaces (only when
+	// Loopback).
+	Fix Fix
+}
+
+// Fix is the change that makes a server listen on all interfaces.
+type Fix struct {
+	// Text is what to write: the option and value to add ("--host
+	// 0.0.0.0") or, when Replace, the new value of HostWords.
+	Text    string
+	Replace bool
+	// Command is the server's command line with the fix applied
+	// ("flask run --host 0.0.0.0"), from the program word on.
+	Command []string
+	// Edits are exact text edits, when every word involved has a place.
+	Edits []finding.Edit
+}
+
+// Analyze finds the first server the command line starts and says where it
+// listens. ok is false when no server of the table is started (or the
+// command cannot be read).
+func Analyze(in Input) (Result, bool) {
+	a := &analyzer{in: in, table: Table()}
+	env := make(map[string]string, len(in.Env))
+	for k, v := range in.Env {
+		env[k] = v
+	}
+	return a.find(in.Argv, env, 0)
+}
+
+type analyzer struct {
+	in    Input
+	table []Server
+}
+
+const maxDepth = 12
+
+func (a *analyzer) file(name string) (string, bool) {
+	if a.in.Files == nil {
+		return "", false
+	}
+	return a.in.Files(name)
+}
+
+// progName is the name a program is matched by: its basename without a
+// script extension.
+func progName(s string) string {
+	b := path.Base(s)
+	for _, ext := range []string{".py", ".js", ".cjs", ".mjs"} {
+		b = strings.TrimSuffix(b, ext)
+	}
+	return b
+}
+
+var pythonName = regexp.MustCompile(`^(python|pypy)[0-9.]*$`)
+
+// find strips wrappers until it reaches a program it knows.
+func (a *analyzer) find(words []Word, env map[string]string, depth int) (Result, bool) {
+	for len(words) > 0 && depth < maxDepth {
+		depth++
+		if words[0].Unknown {
+			return Result{}, false
+		}
+		prog := progName(words[0].Value)
+		arg := func(i int) string {
+			if i < len(words) {
+				return words[i].Value
+			}
+			return ""
+		}
+		switch {
+		case prog == "exec" || prog == "nohup" || prog == "command" || prog == "setsid":
+			words = skipOptions(words[1:], []string{"-a"})
+		case prog == "env":
+			words = a.envWrapper(words[1:], env)
+		case prog == "tini" || prog == "dumb-init" || prog == "catatonit":
+			words = skipOptions(words[1:], []string{"-p", "-e", "-r", "--rewrite", "-g"})
+		case prog == "gosu" || prog == "su-exec":
+			if len(words) < 3 {
+				return Result{}, false
+			}
+			words = words[2:]
+		case isShell(prog):
+			return a.shell(words, env, depth)
+		case (prog == "poetry" || prog == "pipenv" || prog == "pdm" || prog == "hatch" || prog == "rye") && arg(1) == "run":
+			words = skipOptions(words[2:], []string{"--env", "-e", "-p", "--project"})
+		case prog == "uv" && arg(1) == "run":
+			words = skipOptions(words[2:], uvValueOptions)
+		case prog == "uv" && arg(1) == "tool" && arg(2) == "run":
+			words = skipOptions(words[3:], uvValueOptions)
+		case prog == "uvx":
+			words = skipOptions(words[1:], uvValueOptions)
+		case prog == "npx" || prog == "bunx" || prog == "pnpx":
+			if hasOption(words[1:], "-c", "--call") {
+				return Result{}, false
+			}
+			words = skipOptions(words[1:], []string{"-p", "--package"})
+		case (prog == "npm" && (arg(1) == "exec" || arg(1) == "x")) || (prog == "bun" && arg(1) == "x"):
+			if hasOption(words[2:], "-c", "--call") {
+				return Result{}, false
+			}
+			words = skipOptions(words[2:], []string{"-p", "--package", "-w", "--workspace"})
+		case (prog == "pnpm" || prog == "yarn") && (arg(1) == "exec" || arg(1) == "dlx"):
+			words = skipOptions(words[2:], []string{"--package"})
+		case (prog == "pnpm" || prog == "yarn" || prog == "bun") && a.isServerProgram(progName(arg(1))):
+			// yarn vite, pnpm vite: runs the package's binary (when no
+			// script has that name).
+			words = words[1:]
+		case prog == "bundle" && arg(1) == "exec":
+			words = words[2:]
+		case prog == "ruby" && (progName(arg(1)) == "rails"):
+			words = words[1:]
+		case prog == "node" || prog == "nodejs" || prog == "bun" && arg(1) != "run":
+			words = skipOptions(words[1:], []string{"-r", "--require", "--import", "--loader", "--inspect-port"})
+			if len(words) == 0 || !a.isServerProgram(progName(words[0].Value)) {
+				return Result{}, false
+			}
+		case pythonName.MatchString(prog):
+			return a.python(words, env)
+		case prog == "php":
+			rest := skipOptions(words[1:], []string{"-c", "-d", "-f"})
+			if len(rest) == 0 || path.Base(rest[0].Value) != "artisan" {
+				return Result{}, false
+			}
+			return a.match(words[:len(words)-len(rest)+1], rest[1:], func(s *Server) bool { return s.Script == "artisan" }, env)
+		default:
+			return a.match(words[:1], words[1:], func(s *Server) bool { return contains(s.Programs, prog) }, env)
+		}
+	}
+	return Result{}, false
+}
+
+var uvValueOptions = []string{"--with", "-w", "--python", "-p", "--package", "--directory",
+	"--project", "--env-file", "--extra", "--group", "--index", "--from", "--with-requirements",
+	"--only-group", "--no-group", "--index-url", "--extra-index-url", "--config-file"}
+
+func isShell(prog string) bool {
+	switch prog {
+	case "sh", "bash", "ash", "dash", "zsh", "ksh", "mksh":
+		return true
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *analyzer) isServerProgram(name string) bool {
+	for i := range a.table {
+		if contains(a.table[i].Programs, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// skipOptions drops leading options (and the values of valueOptions) and
+// a "--" that ends them.
+func skipOptions(words []Word, valueOptions []string) []Word {
+	for len(words) > 0 {
+		v := words[0].Value
+		switch {
+		case v == "--":
+			return words[1:]
+		case strings.HasPrefix(v, "-") && len(v) > 1:
+			name, _, joined := strings.Cut(v, "=")
+			if !joined && contains(valueOptions, name) && len(words) > 1 {
+				words = words[2:]
+				continue
+			}
+			words = words[1:]
+		default:
+			return words
+		}
+	}
+	return words
+}
+
+func hasOption(words []Word, names ...string) bool {
+	for _, w := range words {
+		if !strings.HasPrefix(w.Value, "-") {
+			return false
+		}
+		name, _, _ := strings.Cut(w.Value, "=")
+		if contains(names, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// envWrapper applies `env [-i] [-u NAME] [NAME=VALUE...] cmd`.
+func (a *analyzer) envWrapper(words []Word, env map[string]string) []Word {
+	for len(words) > 0 {
+		v := words[0].Value
+		switch {
+		case v == "-i" || v == "--ignore-environment" || v == "-":
+			for k := range env {
+				delete(env, k)
+			}
+		case (v == "-u" || v == "--unset") && len(words) > 1:
+			delete(env, words[1].Value)
+			words = words[1:]
+		case strings.HasPrefix(v, "--unset="):
+			delete(env, strings.TrimPrefix(v, "--unset="))
+		case v == "--":
+		case strings.HasPrefix(v, "-"):
+		case strings.Contains(v, "=") && !strings.HasPrefix(v, "="):
+			k, val, _ := strings.Cut(v, "=")
+			if words[0].Unknown {
+				delete(env, k)
+				env[unknownPrefix+k] = ""
+			} else {
+				env[k] = val
+				delete(env, unknownPrefix+k)
+			}
+		default:
+			return words
+		}
+		words = words[1:]
+	}
+	return words
+}
+
+// unknownPrefix marks, in an environment map, a variable that is set to a
+// value envdoctor cannot know.
+const unknownPrefix = "\x00unknown:"
+
+// lookupEnv returns a variable's value; unknown is true when it is set to
+// something envdoctor cannot know.
+func lookupEnv(env map[string]string, name string) (value string, set, unknown bool) {
+	if _, ok := env[unknownPrefix+name]; ok {
+		return "", true, true
+	}
+	v, ok := env[name]
+	return v, ok, false
+}
+
+// python handles `python [options] -m module ...` and `python script ...`.
+func (a *analyzer) python(words []Word, env map[string]string) (Result, bool) {
+	i := 1
+	for i < len(words) {
+		w := words[i]
+		v := w.Value
+		switch {
+		case w.Unknown:
+			return Result{}, false
+		case v == "-m" && i+1 < len(words):
+			mod := words[i+1].Value
+			return a.match(words[:i+2], words[i+2:], func(s *Server) bool { return contains(s.Modules, mod) }, env)
+		case strings.HasPrefix(v, "-m") && len(v) > 2:
+			mod := v[2:]
+			return a.match(words[:i+1], words[i+1:], func(s *Server) bool { return contains(s.Modules, mod) }, env)
+		case v == "-c" || strings.HasPrefix(v, "-c"):
+			return Result{}, false // inline code: unknown
+		case v == "-X" || v == "-W" || v == "--check-hash-based-pycs":
+			i += 2
+			continue
+		case strings.HasPrefix(v, "-") && v != "-":
+			i++
+			continue
+		}
+		break
+	}
+	if i >= len(words) {
+		return Result{}, false
+	}
+	script := path.Base(words[i].Value)
+	return a.match(words[:i+1], words[i+1:], func(s *Server) bool { return s.Script == script }, env)
+}
+
+// match picks the table row for a program whose name words are prog and
+// whose arguments are args.
+func (a *analyzer) match(prog, args []Word, candidate func(*Server) bool, env map[string]string) (Result, bool) {
+	var rows []*Server
+	for i := range a.table {
+		if candidate(&a.table[i]) {
+			rows = append(rows, &a.table[i])
+		}
+	}
+	if len(rows) == 0 {
+		return Result{}, false
+	}
+	for _, s := range rows {
+		sub, subIdx := subcommand(s, args)
+		if len(s.Subcommands) > 0 && !subMatches(s, sub, subIdx) {
+			continue
+		}
+		cmd := append([]Word(nil), prog...)
+		rest := args
+		if subIdx >= 0 && sub != "" && contains(s.Subcommands, sub) {
+			cmd = append(cmd, args[:subIdx+1]...)
+			rest = args[subIdx+1:]
+		}
+		if s.Script == "manage.py" {
+			var ok bool
+			if s, ok = a.managePy(rows); !ok {
+				return Result{}, false
+			}
+		}
+		return a.evaluate(s, cmd, rest, env), true
+	}
+	return Result{}, false
+}
+
+// subcommand is the first argument that is not an option (nor the value of
+// an option), and its index in args, or "", -1.
+func subcommand(s *Server, args []Word) (string, int) {
+	for i := 0; i < len(args); i++ {
+		v := args[i].Value
+		if strings.HasPrefix(v, "-") && len(v) > 1 {
+			name, _, joined := strings.Cut(v, "=")
+			if !joined && takesValue(s, name) && i+1 < len(args) && !strings.HasPrefix(args[i+1].Value, "-") {
+				i++
+			}
+			continue
+		}
+		if args[i].Unknown {
+			return "", -1
+		}
+		return v, i
+	}
+	return "", -1
+}
+
+// takesValue reports whether an option of s takes a value.
+func takesValue(s *Server, name string) bool {
+	for _, list := range [][]string{s.GlobalValueOptions, s.HostOptions, s.PortOptions, s.BindOptions, s.ValueOptions, s.ConfigOptions} {
+		if contains(list, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func subMatches(s *Server, sub string, idx int) bool {
+	if contains(s.Subcommands, sub) && sub != "" {
+		return true
+	}
+	if !contains(s.Subcommands, "") {
+		return false
+	}
+	// The default command (vite [root]): no argument, or a root directory.
+	return idx < 0 || strings.ContainsAny(sub, "/.")
+}
+
+// managePy decides what `python manage.py runserver` starts from the
+// project's manage.py: Django's runserver, or Flask-Script's Server.
+func (a *analyzer) managePy(rows []*Server) (*Server, bool) {
+	byID := map[string]*Server{}
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	src, ok := a.file("manage.py")
+	if !ok {
+		// Not read: runserver is Django's by far most often.
+		return byID["django"], byID["django"] != nil
+	}
+	lower := strings.ToLower(src)
+	switch {
+	case strings.Contains(lower, "flask_script") || strings.Contains(lower, "flask.ext.script"):
+		if customRunserver.MatchString(src) {
+			// A runserver of the project's own (often app.run(host=...)):
+			// its address is in code envdoctor does not evaluate.
+			return nil, false
+		}
+		return byID["flask-script"], byID["flask-script"] != nil
+	case strings.Contains(lower, "django"):
+		return byID["django"], byID["django"] != nil
+	}
+	return nil, false
+}
+
+// customRunserver matches a Flask-Script manage.py that defines its own
+// runserver command or configures the Server command's host.
+var customRunserver = regexp.MustCompile(`def\s+runserver\b|Server\([^)]*host|add_command\(\s*['"]runserver['"]\s*,\s*[^S]`)
