@@ -7,6 +7,8 @@ func composeRules() []*Rule {
 		unsetVariable(),
 		shadowedVariable(),
 		obsoleteVersion(),
+		composeLocalhostBind(),
+		composePortMismatch(),
 		unpinnedImage(),
 		undefinedService(),
 	}

@@ -15,8 +15,10 @@ type Input struct {
 	// by the CMD, a shell form already written as ["/bin/sh", "-c", script].
 	Argv []Word
 	// Env is the container's environment (Dockerfile ENV, then compose
-	// environment and env_file).
-	Env map[string]string
+	// environment and env_file); UnknownEnv names variables that are set
+	// to values envdoctor cannot know (ENV X=$UNSET_ARG).
+	Env        map[string]string
+	UnknownEnv map[string]bool
 	// Files returns a file of the application by its path relative to the
 	// application directory (manage.py, vite.config.ts), or false when
 	// envdoctor did not read one. It may be nil.
@@ -87,12 +89,18 @@ func Analyze(in Input) (Result, bool) {
 	for k, v := range in.Env {
 		env[k] = v
 	}
+	for k := range in.UnknownEnv {
+		delete(env, k)
+		env[unknownPrefix+k] = ""
+	}
 	return a.find(in.Argv, env, 0)
 }
 
 type analyzer struct {
 	in    Input
 	table []Server
+	// noInsert: a flag added after the command's name would not reach it.
+	noInsert bool
 }
 
 const maxDepth = 12
@@ -162,6 +170,12 @@ func (a *analyzer) find(words []Word, env map[string]string, depth int) (Result,
 				return Result{}, false
 			}
 			words = skipOptions(words[2:], []string{"-p", "--package", "-w", "--workspace"})
+			if len(words) > 1 && words[1].Value == "--" {
+				// npm exec vite -- --port 3000: npm drops the "--". A flag
+				// added before it would be npm's, so no edit is made.
+				words = append([]Word{words[0]}, words[2:]...)
+				a.noInsert = true
+			}
 		case (prog == "pnpm" || prog == "yarn") && (arg(1) == "exec" || arg(1) == "dlx"):
 			words = skipOptions(words[2:], []string{"--package"})
 		case (prog == "pnpm" || prog == "yarn" || prog == "bun") && a.isServerProgram(progName(arg(1))):

@@ -36,6 +36,7 @@ func TestAnalyze(t *testing.T) {
 		{name: "flask env host", argv: []string{"flask", "run"}, env: map[string]string{"FLASK_RUN_HOST": "0.0.0.0", "FLASK_RUN_PORT": "8080"}, want: "flask 0.0.0.0:8080"},
 		{name: "flask env loopback", argv: []string{"flask", "run"}, env: map[string]string{"FLASK_RUN_HOST": "127.0.0.1"}, want: "flask 127.0.0.1:5000", loopback: true, fix: "flask run --host 0.0.0.0"},
 		{name: "flask option beats env", argv: []string{"flask", "run", "--host", "0.0.0.0"}, env: map[string]string{"FLASK_RUN_HOST": "127.0.0.1"}, want: "flask 0.0.0.0:5000"},
+		{name: "flask unknown env", argv: []string{"flask", "run"}, env: map[string]string{"FLASK_RUN_HOST": "x"}, want: "flask ?:5000"},
 		{name: "flask .flaskenv", argv: []string{"flask", "run"}, files: map[string]string{".flaskenv": "FLASK_APP=app\nFLASK_RUN_HOST=0.0.0.0\n"}, want: "flask 0.0.0.0:5000"},
 		{name: "python -m flask", argv: []string{"python3", "-u", "-m", "flask", "run"}, want: "flask 127.0.0.1:5000", loopback: true, fix: "python3 -u -m flask run --host 0.0.0.0"},
 		{name: "poetry run", argv: []string{"poetry", "run", "flask", "run"}, want: "flask 127.0.0.1:5000", loopback: true, fix: "flask run --host 0.0.0.0"},
@@ -106,6 +107,7 @@ func TestAnalyze(t *testing.T) {
 		{name: "vite preview", argv: []string{"vite", "preview"}, want: "vite-preview localhost:4173", loopback: true},
 		{name: "yarn vite", argv: []string{"yarn", "vite"}, want: "vite localhost:5173", loopback: true},
 		{name: "pnpm exec vite", argv: []string{"pnpm", "exec", "vite", "--port", "3000"}, want: "vite localhost:3000", loopback: true},
+		{name: "npm exec --", argv: []string{"npm", "exec", "vite", "--", "--port", "3000"}, want: "vite localhost:3000", loopback: true, fix: "vite --host 0.0.0.0 --port 3000"},
 		{name: "node bin", argv: []string{"node", "node_modules/.bin/vite"}, want: "vite localhost:5173", loopback: true},
 		{name: "node server.js", argv: []string{"node", "server.js"}, want: ""},
 		{name: "webpack serve default", argv: []string{"npx", "webpack", "serve"}, want: "webpack-serve 0.0.0.0:8080"},
@@ -139,6 +141,9 @@ func TestAnalyze(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := Input{Argv: Words(tt.argv...), Env: tt.env, Image: tt.image}
+			if tt.env["FLASK_RUN_HOST"] == "x" {
+				in.UnknownEnv = map[string]bool{"FLASK_RUN_HOST": true}
+			}
 			if tt.files != nil {
 				in.Files = func(name string) (string, bool) { s, ok := tt.files[name]; return s, ok }
 			}

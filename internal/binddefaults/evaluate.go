@@ -447,7 +447,7 @@ func (a *analyzer) fix(r *Result, p parsedArgs) Fix {
 	}
 	if o == nil || len(o.idx) != len(o.words) {
 		// Add the option after the command's name.
-		if e, ok := insertAfter(r.Command[len(r.Command)-1], add); ok {
+		if e, ok := insertAfter(r.Command[len(r.Command)-1], add); ok && !a.noInsert {
 			f.Edits = []finding.Edit{e}
 		}
 		f.Command = append(append(cmd, add...), rest...)

@@ -10,6 +10,8 @@
 // which server it starts and where it listens.
 package binddefaults
 
+import "strings"
+
 // Addressing says how a server's command line sets its address.
 type Addressing int
 
@@ -411,4 +413,48 @@ func QuietBaseImages() []string {
 		"gcr.io/distroless/nodejs", "gcr.io/distroless/java", "gcr.io/distroless/cc",
 		"ghcr.io/astral-sh/uv", "oven/bun", "denoland/deno",
 	}
+}
+
+// ImagePorts says which ports an image's server listens on, from
+// WellKnownImages and QuietBaseImages: ok is false for images envdoctor
+// knows nothing about. Official php images listen on 80 (apache variants)
+// or 9000 (fpm variants) and on nothing otherwise.
+func ImagePorts(image string) (ports []int, ok bool) {
+	repo, tag := splitImage(image)
+	if repo == "" {
+		return nil, false
+	}
+	for _, w := range WellKnownImages() {
+		if w.Repository == repo {
+			return w.Ports, true
+		}
+	}
+	if repo == "php" {
+		switch {
+		case strings.Contains(tag, "apache"):
+			return []int{80}, true
+		case strings.Contains(tag, "fpm"):
+			return []int{9000}, true
+		}
+		return nil, true
+	}
+	for _, q := range QuietBaseImages() {
+		if q == repo {
+			return nil, true
+		}
+	}
+	return nil, false
+}
+
+// splitImage returns an image reference's repository (without docker.io/
+// and library/) and tag.
+func splitImage(image string) (repo, tag string) {
+	image, _, _ = strings.Cut(image, "@")
+	if i := strings.LastIndex(image, ":"); i > strings.LastIndex(image, "/") {
+		image, tag = image[:i], image[i+1:]
+	}
+	image = strings.TrimPrefix(image, "docker.io/")
+	image = strings.TrimPrefix(image, "index.docker.io/")
+	image = strings.TrimPrefix(image, "library/")
+	return strings.ToLower(image), tag
 }
