@@ -22,11 +22,9 @@ import (
 
 // imageCmd is a CMD or ENTRYPOINT instruction as the engine runs it.
 type imageCmd struct {
-	keyword   string // "CMD" or "ENTRYPOINT"
 	shellForm bool
 	words     []binddefaults.Word
-	loc     []parser.Range
-	df      *project.Dockerfile
+	loc       []parser.Range
 }
 
 // exposed is one EXPOSEd port (or range).
@@ -167,12 +165,12 @@ func (c *imageConfig) apply(cmd instructions.Command) {
 	case *instructions.ShellCommand:
 		c.shell = append([]string(nil), x.Shell...)
 	case *instructions.EntrypointCommand:
-		c.entrypoint = c.command("ENTRYPOINT", &x.ShellDependantCmdLine, x.Location())
+		c.entrypoint = c.command(&x.ShellDependantCmdLine, x.Location())
 		if c.cmdInherited {
 			c.cmd, c.cmdInherited = nil, false
 		}
 	case *instructions.CmdCommand:
-		c.cmd, c.cmdInherited = c.command("CMD", &x.ShellDependantCmdLine, x.Location()), false
+		c.cmd, c.cmdInherited = c.command(&x.ShellDependantCmdLine, x.Location()), false
 	}
 }
 
@@ -237,8 +235,8 @@ func parseExposed(s string) (exposed, bool) {
 
 // command turns a CMD or ENTRYPOINT into the words the engine runs: exec
 // form as written, shell form as [shell..., script].
-func (c *imageConfig) command(keyword string, cl *instructions.ShellDependantCmdLine, loc []parser.Range) *imageCmd {
-	ic := &imageCmd{keyword: keyword, loc: loc, df: c.df, shellForm: cl.PrependShell}
+func (c *imageConfig) command(cl *instructions.ShellDependantCmdLine, loc []parser.Range) *imageCmd {
+	ic := &imageCmd{loc: loc, shellForm: cl.PrependShell}
 	in := c.df.Instruction(loc)
 	if !cl.PrependShell {
 		if in != nil && in.JSON && len(in.Args) == len(cl.CmdLine) {
@@ -306,16 +304,6 @@ func (c *imageConfig) envMap() (map[string]string, map[string]bool) {
 		unknown[k] = true
 	}
 	return env, unknown
-}
-
-// exposes reports whether the image EXPOSEs port/proto.
-func (c *imageConfig) exposes(port int, proto string) bool {
-	for _, e := range c.expose {
-		if e.proto == proto && port >= e.from && port <= e.to {
-			return true
-		}
-	}
-	return false
 }
 
 // appFiles returns the lookup of application files in dirs (first wins).

@@ -43,8 +43,9 @@ func composePortMismatch() *Rule {
 				if !ok {
 					continue
 				}
-				for _, item := range portItems(c, run.name) {
-					if f, ok := portMismatch(run, item, known); ok {
+				items := portItems(c, run.name)
+				for _, item := range items {
+					if f, ok := portMismatch(run, item, items, known); ok {
 						p.Report(f)
 					}
 				}
@@ -198,7 +199,7 @@ func portItems(c *project.Compose, service string) []portItem {
 }
 
 // portMismatch reports an entry none of whose container ports is known.
-func portMismatch(run *serviceRun, it portItem, known knownPorts) (finding.Finding, bool) {
+func portMismatch(run *serviceRun, it portItem, all []portItem, known knownPorts) (finding.Finding, bool) {
 	var targets []string
 	for _, cfg := range it.configs {
 		proto := cfg.Protocol
@@ -227,16 +228,16 @@ func portMismatch(run *serviceRun, it portItem, known knownPorts) (finding.Findi
 	}
 	f := finding.Finding{
 		Range: project.NodeRange(it.file.Source, it.target),
-		Message: fmt.Sprintf("service %q publishes %s, which nothing in the container listens on (%s): connections to it are refused",
+		Message: fmt.Sprintf("service %q publishes %s, which nothing in the container listens on (%s): connections to it fail",
 			run.name, what, strings.Join(whys, "; ")),
 	}
-	f.Fix = portFix(it, known)
+	f.Fix = portFix(it, all, known)
 	return f, true
 }
 
 // portFix points the entry at the port the service listens on, when there
 // is exactly one candidate (the server's port, else a single exposed port).
-func portFix(it portItem, known knownPorts) *finding.Fix {
+func portFix(it portItem, all []portItem, known knownPorts) *finding.Fix {
 	listen := 0
 	var candidates []int
 	for _, kp := range known.ports {
@@ -255,6 +256,14 @@ func portFix(it portItem, known knownPorts) *finding.Fix {
 	}
 	if listen == 0 || len(it.configs) != 1 {
 		return &finding.Fix{Message: "publish the port the service listens on (HOST:CONTAINER, the container side is the port inside the container)"}
+	}
+	for _, other := range all {
+		for _, oc := range other.configs {
+			if other.node != it.node && int(oc.Target) == listen {
+				return &finding.Fix{Message: fmt.Sprintf(
+					"port %d is already published by another entry: remove this one, or make the service listen on %d", listen, it.configs[0].Target)}
+			}
+		}
 	}
 	cfg := it.configs[0]
 	target := strconv.Itoa(listen)

@@ -99,7 +99,7 @@ func df012Stage(p *Pass, df *project.Dockerfile, i int, runs []*serviceRun) (fin
 		Range:    imageServerRange(cfg, r),
 		Message:  "the container's command " + listenMessage(r),
 		Related:  related,
-		Fix:      dockerfileFix(p, cfg, r),
+		Fix:      dockerfileFix(p, r),
 	}, true
 }
 
@@ -122,7 +122,7 @@ func imageServerRange(cfg *imageConfig, r binddefaults.Result) finding.Range {
 }
 
 // dockerfileFix shows the corrected instruction when the edits make one.
-func dockerfileFix(p *Pass, cfg *imageConfig, r binddefaults.Result) *finding.Fix {
+func dockerfileFix(p *Pass, r binddefaults.Result) *finding.Fix {
 	fix := &finding.Fix{Edits: r.Fix.Edits}
 	cmdLine := shellJoin(r.Fix.Command)
 	fix.Message = fmt.Sprintf("make it listen on all interfaces: %s", cmdLine)
