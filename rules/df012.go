@@ -129,7 +129,10 @@ func dockerfileFix(p *Pass, r binddefaults.Result) *finding.Fix {
 	if len(r.Fix.Edits) > 0 {
 		e := r.Fix.Edits[0]
 		if src := p.Project.Sources[e.Range.File]; src != nil {
-			if line, ok := applyEdits(src, e.Range.Start.Line, r.Fix.Edits); ok {
+			line, ok := applyEdits(src, e.Range.Start.Line, r.Fix.Edits)
+			kw, _, _ := strings.Cut(line, " ")
+			kw = strings.ToUpper(kw)
+			if ok && (kw == "CMD" || kw == "ENTRYPOINT") && !strings.HasSuffix(line, `\`) && !strings.HasSuffix(line, "`") {
 				fix.Message = "make it listen on all interfaces: " + line
 			}
 		}

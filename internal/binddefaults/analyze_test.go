@@ -126,7 +126,7 @@ func TestAnalyze(t *testing.T) {
 		{name: "mkdocs serve", argv: []string{"mkdocs", "serve"}, want: "mkdocs 127.0.0.1:8000", loopback: true, fix: "mkdocs serve -a 0.0.0.0:8000"},
 		{name: "mkdocs dev_addr", argv: []string{"mkdocs", "serve"}, files: map[string]string{"mkdocs.yml": "site_name: x\ndev_addr: '0.0.0.0:8001'\n"}, want: "mkdocs 0.0.0.0:8001"},
 		{name: "mkdocs -a", argv: []string{"mkdocs", "serve", "-a", "localhost:8002"}, want: "mkdocs localhost:8002", loopback: true, fix: "mkdocs serve -a 0.0.0.0:8002"},
-		{name: "http.server", argv: []string{"python", "-m", "http.server", "8080"}, want: "http.server 0.0.0.0:8000"},
+		{name: "http.server", argv: []string{"python", "-m", "http.server", "8080"}, want: "http.server 0.0.0.0:8080"},
 		{name: "http.server loopback", argv: []string{"python3", "-m", "http.server", "--bind", "127.0.0.1"}, want: "http.server 127.0.0.1:8000", loopback: true,
 			fix: "python3 -m http.server --bind 0.0.0.0"},
 		{name: "next dev", argv: []string{"next", "dev"}, want: "next 0.0.0.0:3000"},

@@ -152,6 +152,12 @@ func (a *analyzer) port(s *Server, p parsedArgs, env map[string]string) int {
 		}
 		return parsePort(p.port.value)
 	}
+	if s.PortArg && len(p.positional) > 0 {
+		if p.positional[0].Unknown {
+			return 0
+		}
+		return parsePort(p.positional[0].Value)
+	}
 	if s.PortEnv != "" {
 		if v, set, unknown := lookupEnv(env, s.PortEnv); set {
 			if unknown {

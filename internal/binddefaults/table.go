@@ -66,6 +66,8 @@ type Server struct {
 	// ValueOptions are other options that take a value, so their value is
 	// not read as an argument.
 	ValueOptions []string
+	// PortArg: the first argument is the port (python -m http.server 8080).
+	PortArg bool
 	// HostEnv and PortEnv are environment variables that set the address
 	// when no option does.
 	HostEnv string
@@ -337,6 +339,7 @@ func Table() []Server {
 			DefaultHost: "0.0.0.0", DefaultPort: 8000,
 			Doc:          "https://docs.python.org/3/library/http.server.html#command-line-interface",
 			Modules:      []string{"http.server"},
+			PortArg:      true,
 			HostOptions:  []string{"--bind", "-b"},
 			ValueOptions: []string{"--directory", "-d", "--protocol", "-p"},
 			FixOption:    "--bind", AllInterfacesHost: "0.0.0.0",
