@@ -591,8 +591,12 @@ func listenMessage(r binddefaults.Result) string {
 	default:
 		why = fmt.Sprintf("listens on %s by default", addr)
 	}
-	return fmt.Sprintf("%s (%s) %s, which only the container itself can reach: published ports get no answer; it needs %s",
-		commandName(r), s.Framework, why, r.Fix.Text)
+	subject := fmt.Sprintf("%s (%s)", commandName(r), s.Framework)
+	if r.Script != "" {
+		subject = fmt.Sprintf("%s (%s, the package.json script %q that %s runs)", commandName(r), s.Framework, r.Script, viaName(r))
+	}
+	return fmt.Sprintf("%s %s, which only the container itself can reach: published ports get no answer; it needs %s",
+		subject, why, r.Fix.Text)
 }
 
 // commandName is the server's command as written, program through
@@ -603,6 +607,24 @@ func commandName(r binddefaults.Result) string {
 		v[0] = baseName(v[0])
 	}
 	return strings.Join(v, " ")
+}
+
+// viaName is the command that runs a package.json script ("npm run dev").
+func viaName(r binddefaults.Result) string {
+	v := binddefaults.Values(r.Via)
+	if len(v) > 0 {
+		v[0] = baseName(v[0])
+	}
+	return strings.Join(v, " ")
+}
+
+// fixCommand is the corrected command line for a fix message, or the
+// change to make in package.json when the server's words are there.
+func fixCommand(r binddefaults.Result) string {
+	if len(r.Fix.Command) == 0 && r.Script != "" {
+		return fmt.Sprintf("change the %q script in package.json to pass %s", r.Script, r.Fix.Text)
+	}
+	return "make it listen on all interfaces: " + shellJoin(r.Fix.Command)
 }
 
 func baseName(s string) string {
@@ -616,8 +638,11 @@ func baseName(s string) string {
 // option that binds loopback, else the words that start the server.
 func serverRange(r binddefaults.Result) (finding.Range, bool) {
 	ws := r.HostWords
-	if r.From != binddefaults.FromOption || len(ws) == 0 {
+	if r.From != binddefaults.FromOption || len(ws) == 0 || ws[0].Loc.Range.File == "" {
 		ws = r.Command
+		if len(r.Via) > 0 {
+			ws = r.Via
+		}
 	}
 	if len(ws) == 0 {
 		return finding.Range{}, false

@@ -81,7 +81,7 @@ func cp008Finding(p *Pass, run *serviceRun, r binddefaults.Result) finding.Findi
 		f.Related = append(f.Related, finding.Related{Range: rng, Message: "the command comes from the Dockerfile here"})
 	}
 
-	fix := &finding.Fix{Message: "make it listen on all interfaces: " + shellJoin(r.Fix.Command)}
+	fix := &finding.Fix{Message: fixCommand(r)}
 	if inCompose && len(r.Fix.Edits) > 0 {
 		fix.Edits = r.Fix.Edits
 		e := r.Fix.Edits[0]
@@ -94,7 +94,7 @@ func cp008Finding(p *Pass, run *serviceRun, r binddefaults.Result) finding.Findi
 	}
 	if r.From == binddefaults.FromEnv {
 		fix = &finding.Fix{Message: fmt.Sprintf("set %s=%s in the service's environment, or %s",
-			r.Origin, r.Server.AllInterfacesHost, "make it listen on all interfaces: "+shellJoin(r.Fix.Command))}
+			r.Origin, r.Server.AllInterfacesHost, strings.TrimPrefix(fixCommand(r), "make it "))}
 	}
 	f.Fix = fix
 	return f

@@ -124,8 +124,7 @@ func imageServerRange(cfg *imageConfig, r binddefaults.Result) finding.Range {
 // dockerfileFix shows the corrected instruction when the edits make one.
 func dockerfileFix(p *Pass, r binddefaults.Result) *finding.Fix {
 	fix := &finding.Fix{Edits: r.Fix.Edits}
-	cmdLine := shellJoin(r.Fix.Command)
-	fix.Message = fmt.Sprintf("make it listen on all interfaces: %s", cmdLine)
+	fix.Message = fixCommand(r)
 	if len(r.Fix.Edits) > 0 {
 		e := r.Fix.Edits[0]
 		if src := p.Project.Sources[e.Range.File]; src != nil {

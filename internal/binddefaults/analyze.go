@@ -1,6 +1,7 @@
 package binddefaults
 
 import (
+	"encoding/json"
 	"path"
 	"regexp"
 	"strings"
@@ -60,6 +61,11 @@ type Result struct {
 	HostWords []Word
 	// Origin names the variable (FromEnv) or the file (FromConfig).
 	Origin string
+	// Via are the words that run a package.json script that starts the
+	// server (npm run dev), and Script the script's name; the server's
+	// words then have no place in the file.
+	Via    []Word
+	Script string
 	// Loopback is true when the server listens on loopback only.
 	Loopback bool
 	// Fix says how to make it listen on all interfaces (only when
@@ -74,7 +80,9 @@ type Fix struct {
 	Text    string
 	Replace bool
 	// Command is the server's command line with the fix applied
-	// ("flask run --host 0.0.0.0"), from the program word on.
+	// ("flask run --host 0.0.0.0"), from the program word on (or the
+	// script run: "npm run dev -- --host 0.0.0.0"). It is nil when the fix
+	// belongs in package.json.
 	Command []string
 	// Edits are exact text edits, when every word involved has a place.
 	Edits []finding.Edit
@@ -165,28 +173,20 @@ func (a *analyzer) find(words []Word, env map[string]string, depth int) (Result,
 				return Result{}, false
 			}
 			words = skipOptions(words[1:], []string{"-p", "--package"})
-		case (prog == "npm" && (arg(1) == "exec" || arg(1) == "x")) || (prog == "bun" && arg(1) == "x"):
-			if hasOption(words[2:], "-c", "--call") {
+		case prog == "npm" || prog == "yarn" || prog == "pnpm" || prog == "bun":
+			if r, ok, handled := a.packageScript(words, env, depth); handled {
+				return r, ok
+			}
+			next, ok := a.packageBinary(words)
+			if !ok {
 				return Result{}, false
 			}
-			words = skipOptions(words[2:], []string{"-p", "--package", "-w", "--workspace"})
-			if len(words) > 1 && words[1].Value == "--" {
-				// npm exec vite -- --port 3000: npm drops the "--". A flag
-				// added before it would be npm's, so no edit is made.
-				words = append([]Word{words[0]}, words[2:]...)
-				a.noInsert = true
-			}
-		case (prog == "pnpm" || prog == "yarn") && (arg(1) == "exec" || arg(1) == "dlx"):
-			words = skipOptions(words[2:], []string{"--package"})
-		case (prog == "pnpm" || prog == "yarn" || prog == "bun") && a.isServerProgram(progName(arg(1))):
-			// yarn vite, pnpm vite: runs the package's binary (when no
-			// script has that name).
-			words = words[1:]
+			words = next
 		case prog == "bundle" && arg(1) == "exec":
 			words = words[2:]
 		case prog == "ruby" && (progName(arg(1)) == "rails"):
 			words = words[1:]
-		case prog == "node" || prog == "nodejs" || prog == "bun" && arg(1) != "run":
+		case prog == "node" || prog == "nodejs":
 			words = skipOptions(words[1:], []string{"-r", "--require", "--import", "--loader", "--inspect-port"})
 			if len(words) == 0 || !a.isServerProgram(progName(words[0].Value)) {
 				return Result{}, false
@@ -456,3 +456,131 @@ func (a *analyzer) managePy(rows []*Server) (*Server, bool) {
 // customRunserver matches a Flask-Script manage.py that defines its own
 // runserver command or configures the Server command's host.
 var customRunserver = regexp.MustCompile(`def\s+runserver\b|Server\([^)]*host|add_command\(\s*['"]runserver['"]\s*,\s*[^S]`)
+
+// packageBinary handles `npm exec vite`, `npx`-like `bun x`, `pnpm exec`,
+// `yarn dlx` and `yarn vite` (a package's binary): it returns the binary's
+// command line.
+func (a *analyzer) packageBinary(words []Word) ([]Word, bool) {
+	prog := progName(words[0].Value)
+	sub := ""
+	if len(words) > 1 {
+		sub = words[1].Value
+	}
+	switch {
+	case (prog == "npm" && (sub == "exec" || sub == "x")) || (prog == "bun" && sub == "x"):
+		if hasOption(words[2:], "-c", "--call") {
+			return nil, false
+		}
+		words = skipOptions(words[2:], []string{"-p", "--package", "-w", "--workspace"})
+		if len(words) > 1 && words[1].Value == "--" {
+			// npm exec vite -- --port 3000: npm drops the "--". A flag
+			// added before it would be npm's, so no edit is made.
+			words = append([]Word{words[0]}, words[2:]...)
+			a.noInsert = true
+		}
+		return words, true
+	case (prog == "pnpm" || prog == "yarn") && (sub == "exec" || sub == "dlx"):
+		return skipOptions(words[2:], []string{"--package"}), true
+	case a.isServerProgram(progName(sub)):
+		// yarn vite, pnpm vite, bun node_modules/.bin/vite.
+		return words[1:], true
+	}
+	return nil, false
+}
+
+// packageScript handles `npm run dev`, `npm start`, `yarn dev`, `pnpm run
+// dev`, `bun run dev`: the script is read from the application's
+// package.json and run as `sh -c "<script> <args>"`, as npm does. handled is
+// false when the words are not a script run (yarn vite runs a binary).
+func (a *analyzer) packageScript(words []Word, env map[string]string, depth int) (r Result, ok, handled bool) {
+	prog := progName(words[0].Value)
+	rest := words[1:]
+	for len(rest) > 0 && strings.HasPrefix(rest[0].Value, "-") {
+		name, _, _ := strings.Cut(rest[0].Value, "=")
+		switch name {
+		case "--prefix", "-C", "--dir", "--cwd", "--filter", "-F", "-w", "--workspace", "--workspaces":
+			return Result{}, false, true // another package.json
+		}
+		rest = rest[1:]
+	}
+	if len(rest) == 0 || rest[0].Unknown {
+		return Result{}, false, false
+	}
+	sub := rest[0].Value
+	var name string
+	var after []Word
+	switch {
+	case sub == "run" || sub == "run-script":
+		rest = skipOptions(rest[1:], nil)
+		if len(rest) == 0 || rest[0].Unknown {
+			return Result{}, false, true
+		}
+		name, after = rest[0].Value, rest[1:]
+	case sub == "start" && prog != "bun":
+		name, after = "start", rest[1:]
+	case prog == "yarn" || prog == "pnpm":
+		name, after = sub, rest[1:]
+	default:
+		return Result{}, false, false
+	}
+	pkg, found := a.file("package.json")
+	if !found {
+		return Result{}, false, sub == "run" || sub == "run-script" || sub == "start"
+	}
+	var manifest struct {
+		Scripts map[string]string `json:"scripts"`
+	}
+	if json.Unmarshal([]byte(pkg), &manifest) != nil {
+		return Result{}, false, true
+	}
+	script, found := manifest.Scripts[name]
+	if !found {
+		// yarn vite, pnpm vite: a binary, not a script.
+		return Result{}, false, sub == "run" || sub == "run-script" || sub == "start"
+	}
+	// Arguments after the script name are appended to it; npm reads the
+	// ones before a "--" as its own options.
+	sep := len(after) > 0 && after[0].Value == "--"
+	if sep {
+		after = after[1:]
+	} else if prog == "npm" {
+		after = nil
+	}
+	text := script
+	for _, w := range after {
+		if w.Unknown || !plainWord.MatchString(w.Value) {
+			return Result{}, false, true
+		}
+		text += " " + w.Value
+	}
+	res, ok := a.script(Word{Value: text}, env, depth)
+	if !ok {
+		return Result{}, false, true
+	}
+	res.Via, res.Script = words, name
+	if !res.Loopback {
+		return res, true, true
+	}
+	// The fix goes at the end of the command that runs the script, after
+	// a "--" for npm; a host written in package.json is changed there.
+	res.Fix.Edits = nil
+	if res.Fix.Replace {
+		res.Fix.Command = nil
+		return res, true, true
+	}
+	add := strings.Fields(res.Fix.Text)
+	// The arguments go to the script's last command: check that they fix
+	// the server.
+	if fixed, ok := a.script(Word{Value: text + " " + res.Fix.Text}, env, depth); !ok || fixed.Loopback || fixed.Host == "" {
+		res.Fix.Command = nil
+		return res, true, true
+	}
+	if !sep && prog == "npm" {
+		add = append([]string{"--"}, add...)
+	}
+	if e, ok := insertAfter(words[len(words)-1], add); ok {
+		res.Fix.Edits = []finding.Edit{e}
+	}
+	res.Fix.Command = append(Values(words), add...)
+	return res, true, true
+}

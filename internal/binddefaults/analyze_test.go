@@ -8,6 +8,8 @@ import (
 	"github.com/envdoctor/envdoctor/internal/finding"
 )
 
+const pkgJSON = `{"scripts": {"dev": "vite", "start": "next start", "serve": "npm run build && vite preview", "build": "vite build", "local": "vite --host 127.0.0.1", "both": "vite & tsc --watch"}}`
+
 func TestAnalyze(t *testing.T) {
 	flaskScriptManage := "from flask_script import Manager\nmanager = Manager(app)\nif __name__ == '__main__':\n    manager.run()\n"
 	tutorialManage := "from flask_script import Manager\n@manager.command\ndef runserver():\n    app.run(debug=True, host=\"0.0.0.0\", port=5000)\n"
@@ -104,7 +106,7 @@ func TestAnalyze(t *testing.T) {
 		{name: "vite build", argv: []string{"vite", "build"}, want: ""},
 		{name: "vite config host", argv: []string{"vite"}, files: map[string]string{"vite.config.ts": "export default { server: { host: true } }"}, want: "vite ?:5173"},
 		{name: "vite config other", argv: []string{"vite", "dev"}, files: map[string]string{"vite.config.js": "export default { plugins: [] }"}, want: "vite localhost:5173", loopback: true},
-		{name: "vite preview", argv: []string{"vite", "preview"}, want: "vite-preview localhost:4173", loopback: true},
+		{name: "vite preview", argv: []string{"vite", "preview"}, want: "vite-preview localhost:4173", loopback: true, fix: "vite preview --host 0.0.0.0"},
 		{name: "yarn vite", argv: []string{"yarn", "vite"}, want: "vite localhost:5173", loopback: true},
 		{name: "pnpm exec vite", argv: []string{"pnpm", "exec", "vite", "--port", "3000"}, want: "vite localhost:3000", loopback: true},
 		{name: "npm exec --", argv: []string{"npm", "exec", "vite", "--", "--port", "3000"}, want: "vite localhost:3000", loopback: true, fix: "vite --host 0.0.0.0 --port 3000"},
@@ -133,6 +135,19 @@ func TestAnalyze(t *testing.T) {
 		{name: "next dev localhost", argv: []string{"npx", "next", "dev", "-H", "localhost", "-p", "4000"}, want: "next localhost:4000", loopback: true},
 		{name: "streamlit", argv: []string{"streamlit", "run", "app.py"}, want: "streamlit 0.0.0.0:8501"},
 
+		{name: "npm run dev", argv: []string{"npm", "run", "dev"}, files: map[string]string{"package.json": pkgJSON}, want: "vite localhost:5173", loopback: true, fix: "npm run dev -- --host 0.0.0.0"},
+		{name: "npm run dev --", argv: []string{"npm", "run", "dev", "--", "--port", "3000"}, files: map[string]string{"package.json": pkgJSON}, want: "vite localhost:3000", loopback: true,
+			fix: "npm run dev -- --port 3000 --host 0.0.0.0"},
+		{name: "npm run dev host", argv: []string{"npm", "run", "dev", "--", "--host"}, files: map[string]string{"package.json": pkgJSON}, want: "vite 0.0.0.0:5173"},
+		{name: "npm start", argv: []string{"npm", "start"}, files: map[string]string{"package.json": pkgJSON}, want: "next 0.0.0.0:3000"},
+		{name: "yarn dev", argv: []string{"yarn", "dev"}, files: map[string]string{"package.json": pkgJSON}, want: "vite localhost:5173", loopback: true, fix: "yarn dev --host 0.0.0.0"},
+		{name: "pnpm run serve", argv: []string{"pnpm", "run", "serve"}, files: map[string]string{"package.json": pkgJSON}, want: "vite-preview localhost:4173", loopback: true, fix: "pnpm run serve --host 0.0.0.0"},
+		{name: "script server not last", argv: []string{"npm", "run", "both"}, files: map[string]string{"package.json": pkgJSON}, want: "vite localhost:5173", loopback: true, fix: ""},
+		{name: "npm run script host in package.json", argv: []string{"npm", "run", "local"}, files: map[string]string{"package.json": pkgJSON}, want: "vite 127.0.0.1:5173", loopback: true, fix: ""},
+		{name: "npm run unknown package.json", argv: []string{"npm", "run", "dev"}, want: ""},
+		{name: "npm run missing script", argv: []string{"npm", "run", "nope"}, files: map[string]string{"package.json": pkgJSON}, want: ""},
+		{name: "npm install", argv: []string{"sh", "-c", "npm ci && npm run dev"}, files: map[string]string{"package.json": pkgJSON}, want: "vite localhost:5173", loopback: true, fix: "npm run dev -- --host 0.0.0.0"},
+		{name: "npm --prefix", argv: []string{"npm", "--prefix", "web", "run", "dev"}, files: map[string]string{"package.json": pkgJSON}, want: ""},
 		{name: "python app.py", argv: []string{"python", "app.py"}, want: ""},
 		{name: "python -c", argv: []string{"python", "-c", "import app"}, want: ""},
 		{name: "echo", argv: []string{"echo", "flask", "run"}, want: ""},
@@ -168,7 +183,7 @@ func TestAnalyze(t *testing.T) {
 			if r.Host == "" && r.Unknown == "" {
 				t.Errorf("unknown host without a reason")
 			}
-			if tt.fix != "" {
+			if tt.fix != "" || r.Script != "" {
 				if got := strings.Join(r.Fix.Command, " "); got != tt.fix {
 					t.Errorf("fixed command = %q, want %q", got, tt.fix)
 				}

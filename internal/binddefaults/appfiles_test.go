@@ -13,7 +13,7 @@ func TestAppFilesRead(t *testing.T) {
 	for _, n := range project.AppFileNames() {
 		read[n] = true
 	}
-	want := []string{"manage.py"}
+	want := []string{"manage.py", "package.json"}
 	for _, s := range Table() {
 		want = append(want, s.ConfigFiles...)
 	}

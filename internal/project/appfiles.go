@@ -29,7 +29,7 @@ func AppFileNames() []string {
 	return []string{
 		"manage.py", ".flaskenv", ".env", "gunicorn.conf.py", "config/puma.rb",
 		"vite.config.js", "vite.config.mjs", "vite.config.cjs", "vite.config.ts", "vite.config.mts", "vite.config.cts",
-		"angular.json", "mkdocs.yml", "mkdocs.yaml",
+		"angular.json", "mkdocs.yml", "mkdocs.yaml", "package.json",
 	}
 }
 
