@@ -347,7 +347,7 @@ func Table() []Server {
 		{
 			ID: "next", Framework: "Next.js", Command: "next dev",
 			DefaultHost: "0.0.0.0", DefaultPort: 3000,
-			Doc:         "https://nextjs.org/docs/app/api-reference/cli/next (-H, --hostname: default 0.0.0.0)",
+			Doc:         "https://nextjs.org/docs/app/api-reference/cli/next (packages/next/src/cli/next-dev.ts: no default host, so Node listens on all interfaces; older versions default to 0.0.0.0)",
 			Programs:    []string{"next"},
 			Subcommands: []string{"dev", "start"},
 			HostOptions: []string{"--hostname", "-H"}, PortOptions: []string{"--port", "-p"},
