@@ -649,8 +649,9 @@ func serverRange(r binddefaults.Result) (finding.Range, bool) {
 	}
 	// Words from two instructions (ENTRYPOINT ["python", "manage.py"],
 	// CMD ["runserver"]): point at those on the last one's line.
+	// A YAML block list spans lines on purpose.
 	last := ws[len(ws)-1].Loc.Range
-	for len(ws) > 1 && ws[0].Loc.Range.Start.Line != last.Start.Line {
+	for len(ws) > 1 && ws[0].Loc.Range.Start.Line != last.Start.Line && ws[0].Loc.Syntax != binddefaults.SyntaxYAMLBlock {
 		ws = ws[1:]
 	}
 	a, b := ws[0].Loc.Range, last
