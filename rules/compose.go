@@ -11,6 +11,8 @@ func composeRules() []*Rule {
 		obsoleteVersion(),
 		portAllInterfaces(),
 		duplicateHostPort(),
+		composeLocalhostBind(),
+		composePortMismatch(),
 		hardcodedSecret(),
 		bindMountHidesBuild(),
 		envFileMissing(),

@@ -7,6 +7,7 @@ func dockerfileRules() []*Rule {
 		unpinnedBaseImage(),
 		addForLocalFiles(),
 		runsAsRoot(),
+		localhostBind(),
 		secretInBuild(),
 		copyIgnoredFile(),
 		copySourceMissing(),

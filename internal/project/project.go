@@ -37,6 +37,10 @@ type Project struct {
 	// Contexts are the build contexts, one per compose build (or per
 	// stand-alone Dockerfile directory).
 	Contexts []*BuildContext
+	// AppFiles are the application's own small config files (manage.py,
+	// vite.config.ts...) that decide how its server listens; see
+	// appfiles.go. Never nil after Load.
+	AppFiles *AppFiles
 	// Git is never nil; Git.Available() says whether git could be asked
 	// (it is asked lazily, the first time a rule needs a git fact).
 	Git *Git
