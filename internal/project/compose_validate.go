@@ -1,0 +1,389 @@
+package project
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/consts"
+	interp "github.com/compose-spec/compose-go/v2/interpolation"
+	composeloader "github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/override"
+	"github.com/compose-spec/compose-go/v2/paths"
+	"github.com/compose-spec/compose-go/v2/template"
+	"github.com/compose-spec/compose-go/v2/transform"
+	"github.com/compose-spec/compose-go/v2/tree"
+	"github.com/compose-spec/compose-go/v2/types"
+	"github.com/compose-spec/compose-go/v2/validation"
+	"go.yaml.in/yaml/v4"
+
+	"github.com/envdoctor/envdoctor/internal/composeschema"
+)
+
+// The model is loaded with compose-go's validation off: compose-go compiles
+// the Compose Specification's JSON schema once per process, which costs
+// 10-17 ms, more than all the rest of a lint. validateCompose runs that
+// validation phase before the load instead, the way compose-go v2.16.2's
+// loader does it (loader/loader.go load, loadYamlModel, loadYamlFile;
+// loader/include.go ApplyInclude; loader/extends.go ApplyExtends): every
+// file of the merge chain (and of each include) is decoded, interpolated,
+// merged with the files before it, and the merged model is checked against
+// the schema by internal/composeschema; after the last file, the defaults
+// are applied and compose-go's own model checks (validation.Validate) run.
+// The first problem is located in the file being merged, at the exact node.
+//
+// Where compose-go would stop for another reason on the way (bad
+// interpolation, an include or extends it cannot resolve, a merge
+// conflict), the validation phase stops quietly: the load that follows
+// reports that error itself, exactly as before. compose-go functions are
+// reused wherever they are exported; the few unexported steps are mirrored
+// here, each naming its original.
+
+// errStop ends the validation phase where compose-go would stop with an
+// error other than a validation error; the load reports it.
+var errStop = errors.New("compose-go stops here")
+
+// invalid is the validation error compose-go would stop with.
+type invalid struct{ SyntaxError }
+
+func (e *invalid) Error() string { return e.Message }
+
+// composeValidation is one run of the validation phase.
+type composeValidation struct {
+	l          *loader
+	ctx        context.Context
+	substitute func(string, template.Mapping) (string, error)
+	typeCast   map[tree.Path]interp.Cast
+}
+
+// validationOptions is what a loadYamlModel call of compose-go is given.
+type validationOptions struct {
+	lookup       func(string) (string, bool)
+	remote       composeloader.ResourceLoader
+	local        localLoader
+	skip         bool // extends bases: no include, extends or validation
+	resolvePaths bool
+}
+
+// validateCompose runs the validation phase on the files compose-go is
+// about to load; it returns the error compose-go would stop with, or nil
+// (valid, or another error the load will report).
+func (l *loader) validateCompose(ctx context.Context, files []string, env map[string]string, rec *unsetRecorder) *SyntaxError {
+	v := &composeValidation{l: l, ctx: ctx, substitute: rec.substitute}
+	details := &types.ConfigDetails{WorkingDir: l.root, Environment: types.Mapping{}}
+	for k, val := range env {
+		details.Environment[k] = val
+	}
+	// ToOptions holds compose-go's type casts for interpolated values.
+	v.typeCast = composeloader.ToOptions(details, nil).Interpolate.TypeCastMapping
+
+	name, ok := v.projectName(files, details)
+	if !ok {
+		return nil
+	}
+	details.Environment[consts.ComposeProjectName] = name
+	opts := validationOptions{
+		lookup:       details.LookupEnv,
+		remote:       remoteRefusingLoader{},
+		local:        localLoader{workingDir: l.root},
+		resolvePaths: true,
+	}
+	dict, err := v.loadModel(files, l.root, details.Environment, opts, nil)
+	var bad *invalid
+	switch {
+	case errors.As(err, &bad):
+		return &bad.SyntaxError
+	case err != nil, len(dict) == 0:
+		return nil // compose-go reports it ("empty compose file")
+	case name == "":
+		e := l.composeError(errors.New("project name must not be empty"))
+		return &e
+	}
+	return nil
+}
+
+// projectName is the name compose-go gives the project (cli's
+// withNamePrecedenceLoad, then loader.projectName); false when compose-go
+// fails before loading.
+func (v *composeValidation) projectName(files []string, details *types.ConfigDetails) (string, bool) {
+	l := v.l
+	explicit := l.opt.ProjectName
+	if explicit == "" {
+		explicit = details.Environment[consts.ComposeProjectName]
+	}
+	if explicit != "" {
+		return explicit, composeloader.NormalizeProjectName(explicit) == explicit
+	}
+	var fromYAML string
+	named := false
+	for _, f := range files {
+		src, err := l.readSource(f)
+		if err != nil {
+			return "", false
+		}
+		var first struct {
+			Name string `yaml:"name"`
+		}
+		if yaml.Unmarshal(src.Data, &first) != nil {
+			return "", false // cli's prepare fails
+		}
+		named = named || first.Name != ""
+		dec := yaml.NewDecoder(strings.NewReader(string(src.Data)))
+		for {
+			var doc struct {
+				Name string `yaml:"name"`
+			}
+			if dec.Decode(&doc) != nil {
+				break
+			}
+			if doc.Name != "" {
+				fromYAML = doc.Name
+			}
+		}
+	}
+	name := ""
+	if !named {
+		name = composeloader.NormalizeProjectName(filepath.Base(l.root))
+	}
+	m, err := interp.Interpolate(map[string]any{"name": fromYAML}, v.interpolation(details.LookupEnv))
+	if err != nil {
+		return "", false
+	}
+	s, _ := m["name"].(string)
+	if s = composeloader.NormalizeProjectName(s); s != "" {
+		name = s
+	}
+	return name, true
+}
+
+func (v *composeValidation) interpolation(lookup func(string) (string, bool)) interp.Options {
+	return interp.Options{Substitute: v.substitute, LookupValue: lookup, TypeCastMapping: v.typeCast}
+}
+
+// loadModel is loadYamlModel: the files merged in order, then the defaults
+// and the model checks.
+func (v *composeValidation) loadModel(files []string, workingDir string, env types.Mapping, opts validationOptions, included []string) (map[string]any, error) {
+	dict := map[string]any{}
+	tracker := &extendsTracker{}
+	for _, f := range files {
+		var err error
+		dict, _, err = v.loadFile(f, workingDir, env, opts, tracker, dict, included)
+		if err != nil {
+			return nil, err
+		}
+	}
+	dict, err := transform.SetDefaultValues(dict)
+	if err != nil {
+		return nil, errStop
+	}
+	if err := validation.Validate(dict); err != nil {
+		return nil, &invalid{v.l.composeError(err)}
+	}
+	if opts.resolvePaths {
+		if paths.ResolveRelativePaths(dict, workingDir, opts.remotes()) != nil {
+			return nil, errStop
+		}
+	}
+	composeloader.ResolveEnvironment(dict, env)
+	return dict, nil
+}
+
+func (o validationOptions) remotes() []paths.RemoteResource {
+	return []paths.RemoteResource{o.remote.Accept}
+}
+
+// loadFile is loadYamlFile: each YAML document of the file is decoded,
+// interpolated, given its includes and extends, merged into dict and, unless
+// opts.skip, validated.
+func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping, opts validationOptions, tracker *extendsTracker, dict map[string]any, included []string) (map[string]any, *resetPaths, error) {
+	src, err := v.l.readSource(file)
+	if err != nil {
+		return nil, nil, errStop
+	}
+	docs, err := documents(v.l, src)
+	if err != nil {
+		return nil, nil, errStop
+	}
+	var reset *resetPaths
+	for _, doc := range docs {
+		reset = &resetPaths{}
+		resolved, err := reset.resolve(doc)
+		if err != nil {
+			return nil, nil, errStop
+		}
+		var raw any
+		if resolved != nil {
+			if err := resolved.Decode(&raw); err != nil {
+				return nil, nil, errStop
+			}
+		}
+		cfg, ok := stringKeyed(raw).(map[string]any)
+		if !ok || cfg == nil {
+			return nil, nil, errStop // non-string key, or not a mapping
+		}
+		if cfg, err = interp.Interpolate(cfg, v.interpolation(opts.lookup)); err != nil {
+			return nil, nil, errStop
+		}
+		fixEmptyNotNull(cfg)
+		if promoteAliases(cfg, tree.NewPath()) != nil {
+			return nil, nil, errStop
+		}
+		if !opts.skip {
+			included = append(included, file)
+			if err := v.applyInclude(file, workingDir, env, cfg, opts, included, reset); err != nil {
+				return nil, nil, err
+			}
+		}
+		reset.apply(dict)
+		if !opts.skip {
+			if err := v.applyExtends(file, cfg, opts, tracker, reset); err != nil {
+				return nil, nil, err
+			}
+		}
+		if dict, err = override.Merge(dict, cfg); err != nil {
+			return nil, nil, errStop
+		}
+		if dict, err = override.EnforceUnicity(dict); err != nil {
+			return nil, nil, errStop
+		}
+		if !opts.skip {
+			if err := v.validateSchema(file, src, doc, dict); err != nil {
+				return nil, nil, err
+			}
+			delete(dict, "version")
+		}
+		if dict, err = transform.Canonical(dict, false); err != nil {
+			return nil, nil, errStop
+		}
+		dict = composeloader.OmitEmpty(dict)
+		if dict, err = override.EnforceUnicity(dict); err != nil {
+			return nil, nil, errStop
+		}
+	}
+	return dict, reset, nil
+}
+
+// documents are the YAML documents of a compose file; the first is the
+// node tree already parsed when the file is a compose file of the project.
+func documents(l *loader, src *Source) ([]*yaml.Node, error) {
+	data := src.Data
+	multi := strings.Contains(string(data), "\n---") || strings.Contains(string(data), "\n...")
+	if !multi {
+		for _, cf := range l.p.Compose.Files {
+			if cf.Source == src && cf.Root != nil {
+				if len(cf.Root.Content) == 0 {
+					return nil, nil
+				}
+				return []*yaml.Node{cf.Root.Content[0]}, nil
+			}
+		}
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	var docs []*yaml.Node
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(doc.Content) > 0 {
+			docs = append(docs, doc.Content[0])
+		} else {
+			docs = append(docs, nil)
+		}
+	}
+}
+
+// validateSchema is compose-go's schema.Validate of the merged model,
+// located in the file being merged.
+func (v *composeValidation) validateSchema(file string, src *Source, doc *yaml.Node, dict map[string]any) error {
+	errs, err := composeschema.ValidateModel(dict)
+	if err != nil {
+		return &invalid{v.l.composeError(fmt.Errorf("validating %s: %w", file, err))}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &invalid{schemaError(src, doc, errs[0])}
+}
+
+// schemaError words a schema violation as compose-go does, an unknown key
+// as "unknown key", and puts it on the offending node of the file: the
+// value, the unknown key, or the mapping that lacks a key.
+func schemaError(src *Source, doc *yaml.Node, e *composeschema.Error) SyntaxError {
+	cf := &ComposeFile{Path: src.Path, Source: src, Root: doc}
+	msg := strings.TrimSpace(e.Error())
+	var at *yaml.Node
+	switch e.Kind {
+	case composeschema.KindFalse:
+		if len(e.Path) > 0 {
+			_, at = cf.Lookup(e.Path...)
+			msg = unknownKeys(e.Path[:len(e.Path)-1], e.Path[len(e.Path)-1:])
+		}
+	case composeschema.KindAdditional:
+		obj, _ := cf.Lookup(e.Path...)
+		names := e.Names
+		if obj != nil {
+			var inDoc []string
+			for _, kv := range MappingPairs(obj) {
+				if slices.Contains(e.Names, kv[0].Value) && !slices.Contains(inDoc, kv[0].Value) {
+					if at == nil {
+						at = kv[0]
+					}
+					inDoc = append(inDoc, kv[0].Value)
+				}
+			}
+			if len(inDoc) == len(names) {
+				names = inDoc
+			}
+		}
+		msg = unknownKeys(e.Path, names)
+	case composeschema.KindRequired:
+		value, key := cf.Lookup(e.Path...)
+		at = value
+		if key != nil {
+			at = key
+		}
+	default:
+		at, _ = cf.Lookup(e.Path...)
+	}
+	// A path the file does not hold (the value came from another file, or
+	// from an x- alias): the deepest part it holds.
+	for n := len(e.Path) - 1; at == nil && n > 0; n-- {
+		value, key := cf.Lookup(e.Path[:n]...)
+		at = value
+		if key != nil {
+			at = key
+		}
+	}
+	r := rangeOfFile(src.Path)
+	if at != nil {
+		r = NodeRange(src, at)
+	}
+	return SyntaxError{Range: r, Message: msg}
+}
+
+// unknownKeys words keys the Compose Specification does not have.
+func unknownKeys(parent, names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(n)
+	}
+	what := "unknown key "
+	if len(names) > 1 {
+		what = "unknown keys "
+	}
+	msg := what + strings.Join(quoted, ", ") + " (not in the Compose Specification)"
+	if len(parent) > 0 {
+		msg = strings.Join(parent, ".") + ": " + msg
+	}
+	return msg
+}
