@@ -237,7 +237,7 @@ func (l *loader) composeModel(ctx context.Context, files []string, env map[strin
 				o.Interpolate.Substitute = rec.substitute
 			}
 			o.SkipConsistencyCheck = true
-			o.SkipValidation = true // validateCompose did it
+			o.SkipValidation = !l.opt.composeGoValidation // validateCompose does it
 			// env_file and label_file are resolved below, so that a bad or
 			// missing file (EN000, CP012) does not cost the whole model.
 			o.SkipResolveEnvironment = true
@@ -272,7 +272,10 @@ func (l *loader) composeModel(ctx context.Context, files []string, env map[strin
 	prevHooks := std.ReplaceHooks(logrus.LevelHooks{})
 	std.AddHook(rec)
 	var model *types.Project
-	invalid := l.validateCompose(ctx, files, env, rec)
+	var invalid *SyntaxError
+	if !l.opt.composeGoValidation {
+		invalid = l.validateCompose(ctx, files, env, rec)
+	}
 	if invalid == nil {
 		model, err = po.LoadProject(ctx)
 	}

@@ -235,7 +235,7 @@ func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping,
 		}
 		if !opts.skip {
 			included = append(included, file)
-			if err := v.applyInclude(file, workingDir, env, cfg, opts, included, reset); err != nil {
+			if err := v.applyInclude(workingDir, env, cfg, opts, included, reset); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -355,8 +355,18 @@ func schemaError(src *Source, doc *yaml.Node, e *composeschema.Error) SyntaxErro
 	default:
 		at, _ = cf.Lookup(e.Path...)
 	}
-	// A path the file does not hold (the value came from another file, or
-	// from an x- alias): the deepest part it holds.
+	// A path the file does not hold: an attribute the file sets under the
+	// x- extension it was before (compose-go renames those), or a value
+	// from another file: the deepest part the file holds.
+	if at == nil {
+		if aliased := extensionPath(e.Path); aliased != nil {
+			value, key := cf.Lookup(aliased...)
+			at = value
+			if key != nil && (e.Kind == composeschema.KindFalse || e.Kind == composeschema.KindRequired) {
+				at = key
+			}
+		}
+	}
 	for n := len(e.Path) - 1; at == nil && n > 0; n-- {
 		value, key := cf.Lookup(e.Path[:n]...)
 		at = value
@@ -369,6 +379,33 @@ func schemaError(src *Source, doc *yaml.Node, e *composeschema.Error) SyntaxErro
 		r = NodeRange(src, at)
 	}
 	return SyntaxError{Range: r, Message: msg}
+}
+
+// extensionPath is path with the attributes compose-go promotes from x-
+// extensions (extensionAliases) under their extension name, or nil.
+func extensionPath(path []string) []string {
+	var out []string
+	for _, a := range extensionAliases {
+		parent := a.parent.Parts()
+		if len(path) <= len(parent) || path[len(parent)] != a.to {
+			continue
+		}
+		prefix := make([]string, len(parent))
+		for i, part := range path[:len(parent)] {
+			prefix[i] = part
+			if _, err := strconv.Atoi(part); err == nil {
+				prefix[i] = tree.PathMatchList
+			}
+		}
+		if !tree.NewPath(prefix...).Matches(a.parent) {
+			continue
+		}
+		if out == nil {
+			out = slices.Clone(path)
+		}
+		out[len(parent)] = a.from
+	}
+	return out
 }
 
 // unknownKeys words keys the Compose Specification does not have.

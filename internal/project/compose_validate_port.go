@@ -481,7 +481,7 @@ func deepClone(value any) any {
 
 // applyInclude is loader.ApplyInclude: each included project is loaded (and
 // validated) on its own, its resources imported into the model.
-func (v *composeValidation) applyInclude(file, workingDir string, env types.Mapping, model map[string]any, opts validationOptions, included []string, reset *resetPaths) error {
+func (v *composeValidation) applyInclude(workingDir string, env types.Mapping, model map[string]any, opts validationOptions, included []string, reset *resetPaths) error {
 	source := model["include"]
 	if source == nil {
 		return nil
