@@ -23,6 +23,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/envdoctor/envdoctor/internal/composeschema"
+	"github.com/envdoctor/envdoctor/internal/finding"
 )
 
 // The model is loaded with compose-go's validation off: compose-go compiles
@@ -63,11 +64,13 @@ type composeValidation struct {
 
 // validationOptions is what a loadYamlModel call of compose-go is given.
 type validationOptions struct {
-	lookup       func(string) (string, bool)
-	remote       composeloader.ResourceLoader
-	local        localLoader
-	skip         bool // extends bases: no include, extends or validation
-	resolvePaths bool
+	lookup func(string) (string, bool)
+	remote composeloader.ResourceLoader
+	local  localLoader
+	skip   bool // extends bases: no include, extends or validation
+	// imported: the model goes into an include's parent, paths and
+	// environment resolved (the top-level model is not used further).
+	imported bool
 }
 
 // validateCompose runs the validation phase on the files compose-go is
@@ -88,10 +91,9 @@ func (l *loader) validateCompose(ctx context.Context, files []string, env map[st
 	}
 	details.Environment[consts.ComposeProjectName] = name
 	opts := validationOptions{
-		lookup:       details.LookupEnv,
-		remote:       remoteRefusingLoader{},
-		local:        localLoader{workingDir: l.root},
-		resolvePaths: true,
+		lookup: details.LookupEnv,
+		remote: remoteRefusingLoader{},
+		local:  localLoader{workingDir: l.root},
 	}
 	dict, err := v.loadModel(files, l.root, details.Environment, opts, nil)
 	var bad *invalid
@@ -126,23 +128,25 @@ func (v *composeValidation) projectName(files []string, details *types.ConfigDet
 		if err != nil {
 			return "", false
 		}
-		var first struct {
-			Name string `yaml:"name"`
-		}
-		if yaml.Unmarshal(src.Data, &first) != nil {
+		docs, err := documents(l, src)
+		if err != nil {
 			return "", false // cli's prepare fails
 		}
-		named = named || first.Name != ""
-		dec := yaml.NewDecoder(strings.NewReader(string(src.Data)))
-		for {
-			var doc struct {
+		for i, doc := range docs {
+			var n struct {
 				Name string `yaml:"name"`
 			}
-			if dec.Decode(&doc) != nil {
+			if doc != nil && doc.Decode(&n) != nil {
+				if i == 0 {
+					return "", false // cli's prepare fails
+				}
 				break
 			}
-			if doc.Name != "" {
-				fromYAML = doc.Name
+			if i == 0 {
+				named = named || n.Name != ""
+			}
+			if n.Name != "" {
+				fromYAML = n.Name
 			}
 		}
 	}
@@ -184,12 +188,12 @@ func (v *composeValidation) loadModel(files []string, workingDir string, env typ
 	if err := validation.Validate(dict); err != nil {
 		return nil, &invalid{v.l.composeError(err)}
 	}
-	if opts.resolvePaths {
+	if opts.imported {
 		if paths.ResolveRelativePaths(dict, workingDir, opts.remotes()) != nil {
 			return nil, errStop
 		}
+		composeloader.ResolveEnvironment(dict, env)
 	}
-	composeloader.ResolveEnvironment(dict, env)
 	return dict, nil
 }
 
@@ -235,15 +239,21 @@ func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping,
 		}
 		if !opts.skip {
 			included = append(included, file)
-			if err := v.applyInclude(workingDir, env, cfg, opts, included, reset); err != nil {
+			err := v.applyInclude(workingDir, env, cfg, opts, included, reset)
+			if err == nil {
+				reset.apply(dict)
+				err = v.applyExtends(file, cfg, opts, tracker, reset)
+			}
+			var shape *shapeError
+			if errors.As(err, &shape) {
+				cf := &ComposeFile{Path: src.Path, Source: src, Root: doc}
+				return nil, nil, &invalid{SyntaxError{Range: nodeOrFile(src, locate(cf, shape.path, false)), Message: shape.Error()}}
+			}
+			if err != nil {
 				return nil, nil, err
 			}
-		}
-		reset.apply(dict)
-		if !opts.skip {
-			if err := v.applyExtends(file, cfg, opts, tracker, reset); err != nil {
-				return nil, nil, err
-			}
+		} else {
+			reset.apply(dict)
 		}
 		if dict, err = override.Merge(dict, cfg); err != nil {
 			return nil, nil, errStop
@@ -324,8 +334,8 @@ func schemaError(src *Source, doc *yaml.Node, e *composeschema.Error) SyntaxErro
 	var at *yaml.Node
 	switch e.Kind {
 	case composeschema.KindFalse:
+		at = locate(cf, e.Path, true)
 		if len(e.Path) > 0 {
-			_, at = cf.Lookup(e.Path...)
 			msg = unknownKeys(e.Path[:len(e.Path)-1], e.Path[len(e.Path)-1:])
 		}
 	case composeschema.KindAdditional:
@@ -345,41 +355,64 @@ func schemaError(src *Source, doc *yaml.Node, e *composeschema.Error) SyntaxErro
 				names = inDoc
 			}
 		}
+		if at == nil {
+			at = locate(cf, e.Path, true)
+		}
 		msg = unknownKeys(e.Path, names)
 	case composeschema.KindRequired:
-		value, key := cf.Lookup(e.Path...)
-		at = value
-		if key != nil {
-			at = key
-		}
+		at = locate(cf, e.Path, true)
 	default:
-		at, _ = cf.Lookup(e.Path...)
+		at = locate(cf, e.Path, false)
 	}
-	// A path the file does not hold: an attribute the file sets under the
-	// x- extension it was before (compose-go renames those), or a value
-	// from another file: the deepest part the file holds.
-	if at == nil {
-		if aliased := extensionPath(e.Path); aliased != nil {
-			value, key := cf.Lookup(aliased...)
-			at = value
-			if key != nil && (e.Kind == composeschema.KindFalse || e.Kind == composeschema.KindRequired) {
-				at = key
-			}
-		}
-	}
-	for n := len(e.Path) - 1; at == nil && n > 0; n-- {
-		value, key := cf.Lookup(e.Path[:n]...)
-		at = value
-		if key != nil {
-			at = key
-		}
-	}
-	r := rangeOfFile(src.Path)
-	if at != nil {
-		r = NodeRange(src, at)
-	}
-	return SyntaxError{Range: r, Message: msg}
+	return SyntaxError{Range: nodeOrFile(src, at), Message: msg}
 }
+
+func nodeOrFile(src *Source, at *yaml.Node) finding.Range {
+	if at == nil {
+		return rangeOfFile(src.Path)
+	}
+	return NodeRange(src, at)
+}
+
+// locate finds the node at path in the file: the value, or with key the
+// key that holds it. A path the file does not hold is an attribute it sets
+// under the x- extension it was before (compose-go renames those), or a
+// value from another file: then the deepest part of the path it holds.
+func locate(cf *ComposeFile, path []string, key bool) *yaml.Node {
+	pick := func(v, k *yaml.Node) *yaml.Node {
+		if key && k != nil {
+			return k
+		}
+		return v
+	}
+	if at := pick(cf.Lookup(path...)); at != nil {
+		return at
+	}
+	if aliased := extensionPath(path); aliased != nil {
+		if at := pick(cf.Lookup(aliased...)); at != nil {
+			return at
+		}
+	}
+	for n := len(path) - 1; n > 0; n-- {
+		if v, k := cf.Lookup(path[:n]...); v != nil {
+			if k != nil {
+				return k
+			}
+			return v
+		}
+	}
+	return nil
+}
+
+// shapeError is a value compose-go v2.16.2 crashes on before it validates
+// (a type assertion that panics); the validation phase reports it the way
+// the schema would have.
+type shapeError struct {
+	path []string
+	want string
+}
+
+func (e *shapeError) Error() string { return strings.Join(e.path, ".") + " must be a " + e.want }
 
 // extensionPath is path with the attributes compose-go promotes from x-
 // extensions (extensionAliases) under their extension name, or nil.

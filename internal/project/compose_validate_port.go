@@ -551,10 +551,10 @@ func (v *composeValidation) applyInclude(workingDir string, env types.Mapping, m
 		}
 		unitEnv := env.Clone().Merge(fromFiles)
 		unitOpts := validationOptions{
-			lookup:       func(k string) (string, bool) { s, ok := unitEnv[k]; return s, ok },
-			remote:       opts.remote,
-			local:        localLoader{workingDir: r.ProjectDirectory},
-			resolvePaths: true,
+			lookup:   func(k string) (string, bool) { s, ok := unitEnv[k]; return s, ok },
+			remote:   opts.remote,
+			local:    localLoader{workingDir: r.ProjectDirectory},
+			imported: true,
 		}
 		imported, err := v.loadModel(r.Path, relWorkingDir, unitEnv, unitOpts, included)
 		if err != nil {
@@ -582,7 +582,7 @@ func importResources(source, target map[string]any, reset *resetPaths) error {
 		to := map[string]any{}
 		if t, ok := target[key]; ok {
 			if to, ok = t.(map[string]any); !ok {
-				return errStop // compose-go panics here
+				return &shapeError{path: []string{key}, want: "mapping"}
 			}
 		}
 		for name, a := range fromMap {
@@ -636,7 +636,7 @@ func (v *composeValidation) applyExtends(file string, dict map[string]any, opts 
 		}
 		slices.Sort(names)
 		for _, name := range names {
-			merged, err := v.applyServiceExtends(file, name, entries, opts, tracker, post)
+			merged, err := v.applyServiceExtends(file, key, name, entries, opts, tracker, post)
 			if err != nil {
 				return err
 			}
@@ -650,7 +650,7 @@ func (v *composeValidation) applyExtends(file string, dict map[string]any, opts 
 // applyServiceExtends is loader.applyServiceExtends. file is the compose
 // file being loaded (compose-go's ComposeFileKey), which stays the same
 // down an extends chain through other files.
-func (v *composeValidation) applyServiceExtends(file, name string, services map[string]any, opts validationOptions, tracker *extendsTracker, post *resetPaths) (any, error) {
+func (v *composeValidation) applyServiceExtends(file, key, name string, services map[string]any, opts validationOptions, tracker *extendsTracker, post *resetPaths) (any, error) {
 	s := services[name]
 	if s == nil {
 		return nil, nil
@@ -679,7 +679,7 @@ func (v *composeValidation) applyServiceExtends(file, name string, services map[
 	if refFile != nil {
 		refPath, ok := refFile.(string)
 		if !ok {
-			return nil, errStop // compose-go panics here
+			return nil, &shapeError{path: []string{key, name, "extends", "file"}, want: "string"}
 		}
 		base, baseReset, err := v.extendsBase(refPath, opts, tracker)
 		if err != nil {
@@ -696,7 +696,7 @@ func (v *composeValidation) applyServiceExtends(file, name string, services map[
 	if err != nil {
 		return nil, err
 	}
-	base, err := v.applyServiceExtends(file, ref, services, opts, tracker, processor)
+	base, err := v.applyServiceExtends(file, key, ref, services, opts, tracker, processor)
 	if err != nil {
 		return nil, err
 	}

@@ -399,3 +399,49 @@ func mutateAny(rng *rand.Rand, root map[string]any) {
 		s.a[s.i] = val
 	}
 }
+
+// TestValidationPositions checks that each problem is on the node to edit.
+func TestValidationPositions(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"wrong type: the value", map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n    ports:\n      - true\n"},
+			"compose.yaml:5:9-5:13: services.web.ports.0 must be a number"},
+		{"unknown key: the key", map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n    bogus: 1\n"},
+			`compose.yaml:4:5-4:10: services.web: unknown key "bogus" (not in the Compose Specification)`},
+		{"unknown keys: the first in the file", map[string]string{"compose.yaml": "services:\n  web:\n    build:\n      context: .\n      zzz: 1\n      aaa: 2\n"},
+			`compose.yaml:5:7-5:10: services.web.build: unknown keys "zzz", "aaa" (not in the Compose Specification)`},
+		{"unknown top-level key", map[string]string{"compose.yaml": "services: {web: {image: nginx}}\nbogus: 1\n"},
+			`compose.yaml:2:1-2:6: unknown key "bogus" (not in the Compose Specification)`},
+		{"oneOf: the value", map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n    ulimits:\n      nofile: {soft: 1}\n"},
+			"compose.yaml:5:15-5:24: services.web.ulimits.nofile must be a integer or string"},
+		{"missing key: the mapping", map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n    develop:\n      watch:\n        - action: sync\n"},
+			"compose.yaml:6:11-6:23: services.web.develop.watch.0 missing property 'path'"},
+		{"x- alias", map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n    x-develop:\n      watch:\n        - path: .\n          action: teleport\n"},
+			"compose.yaml:7:19-7:27: services.web.develop.watch.0.action value must be one of 'rebuild', 'sync', 'restart', 'sync+restart', 'sync+exec'"},
+		{"second document", map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n---\nservices:\n  web:\n    bogus: 1\n"},
+			`compose.yaml:7:5-7:10: services.web: unknown key "bogus" (not in the Compose Specification)`},
+		{"override file", map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx\n", "compose.override.yaml": "services:\n  web:\n    restart: [1]\n"},
+			"compose.override.yaml:3:14-3:17: services.web.restart must be a string"},
+		{"included file", map[string]string{"compose.yaml": "include: [sub/compose.yaml]\nservices: {web: {image: nginx}}\n", "sub/compose.yaml": "services:\n  db:\n    image: postgres\n    scale: [1]\n"},
+			"sub/compose.yaml:4:12-4:15: services.db.scale must be a integer or string"},
+		// compose-go v2.16.2 panics on these before it validates.
+		{"extends file not a string", map[string]string{"compose.yaml": "services:\n  a: {image: x}\n  web:\n    extends: {service: a, file: 1}\n"},
+			"compose.yaml:4:33-4:34: services.web.extends.file must be a string"},
+		{"services a list with an include", map[string]string{"compose.yaml": "include: [sub/compose.yaml]\nservices: [web]\n", "sub/compose.yaml": "services: {db: {image: postgres}}\n"},
+			"compose.yaml:2:11-2:16: services must be a mapping"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			errs := loadErrors(t, writeProject(t, c.files), Options{})
+			if len(errs) != 1 {
+				t.Fatalf("got %s, want %s", show(errs), c.want)
+			}
+			r := errs[0].Range
+			if got := fmt.Sprintf("%s:%d:%d-%d:%d: %s", r.File, r.Start.Line, r.Start.Col, r.End.Line, r.End.Col, errs[0].Message); got != c.want {
+				t.Errorf("got  %s\nwant %s", got, c.want)
+			}
+		})
+	}
+}
