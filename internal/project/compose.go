@@ -272,18 +272,18 @@ func (l *loader) composeModel(ctx context.Context, files []string, env map[strin
 	prevHooks := std.ReplaceHooks(logrus.LevelHooks{})
 	std.AddHook(rec)
 	var model *types.Project
-	var invalid *SyntaxError
+	var stop *SyntaxError
 	if !l.opt.composeGoValidation {
-		invalid = l.validateCompose(ctx, files, env, rec)
+		stop = l.validateCompose(ctx, files, env, rec)
 	}
-	if invalid == nil {
+	if stop == nil {
 		model, err = po.LoadProject(ctx)
 	}
 	std.ReplaceHooks(prevHooks)
 	std.SetOutput(prev)
 	logMu.Unlock()
-	if invalid != nil {
-		return nil, []SyntaxError{*invalid}
+	if stop != nil {
+		return nil, []SyntaxError{*stop}
 	}
 	if err != nil {
 		return nil, []SyntaxError{l.composeError(err)}

@@ -60,6 +60,9 @@ type composeValidation struct {
 	ctx        context.Context
 	substitute func(string, template.Mapping) (string, error)
 	typeCast   map[tree.Path]interp.Cast
+	// includes are the top-level includes met, as compose-go's listener
+	// reports them, for the index when compose-go does not run.
+	includes []includeRef
 }
 
 // validationOptions is what a loadYamlModel call of compose-go is given.
@@ -68,6 +71,9 @@ type validationOptions struct {
 	remote composeloader.ResourceLoader
 	local  localLoader
 	skip   bool // extends bases: no include, extends or validation
+	// listen: the files are the project's own, whose includes compose-go
+	// reports to its listeners.
+	listen bool
 	// imported: the model goes into an include's parent, paths and
 	// environment resolved (the top-level model is not used further).
 	imported bool
@@ -94,15 +100,18 @@ func (l *loader) validateCompose(ctx context.Context, files []string, env map[st
 		lookup: details.LookupEnv,
 		remote: remoteRefusingLoader{},
 		local:  localLoader{workingDir: l.root},
+		listen: true,
 	}
 	dict, err := v.loadModel(files, l.root, details.Environment, opts, nil)
 	var bad *invalid
 	switch {
 	case errors.As(err, &bad):
+		l.includes = v.includes
 		return &bad.SyntaxError
 	case err != nil, len(dict) == 0:
 		return nil // compose-go reports it ("empty compose file")
 	case name == "":
+		l.includes = v.includes
 		e := l.composeError(errors.New("project name must not be empty"))
 		return &e
 	}

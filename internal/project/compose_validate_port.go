@@ -500,6 +500,9 @@ func (v *composeValidation) applyInclude(workingDir string, env types.Mapping, m
 		return errStop
 	}
 	for _, r := range includes {
+		if opts.listen {
+			v.includes = append(v.includes, includeRef{paths: r.Path, workingDir: workingDir})
+		}
 		var relWorkingDir string
 		for i, p := range r.Path {
 			local, dir, err := opts.resolve(v.ctx, p)

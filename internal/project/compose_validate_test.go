@@ -445,3 +445,26 @@ func TestValidationPositions(t *testing.T) {
 		})
 	}
 }
+
+// TestIncludesIndexedWhenInvalid: when the validation phase stops the
+// load, the included files it met are indexed all the same, as when
+// compose-go stopped there itself.
+func TestIncludesIndexedWhenInvalid(t *testing.T) {
+	dir := writeProject(t, map[string]string{
+		"compose.yaml":     "include: [sub/compose.yaml]\nservices:\n  web:\n    image: nginx\n    bogus: 1\n",
+		"sub/compose.yaml": "services: {db: {image: postgres}}\n",
+	})
+	for _, reference := range []bool{false, true} {
+		p, err := Load(context.Background(), dir, Options{composeGoValidation: reference})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var paths []string
+		for _, cf := range p.Compose.Files {
+			paths = append(paths, cf.Path)
+		}
+		if want := []string{"compose.yaml", "sub/compose.yaml"}; !slices.Equal(paths, want) || len(p.Compose.LoadErrors) != 1 {
+			t.Errorf("compose-go validating: %v: files %v, want %v; errors %v", reference, paths, want, show(p.Compose.LoadErrors))
+		}
+	}
+}
