@@ -42,8 +42,8 @@ import (
 // interpolation, an include or extends it cannot resolve, a merge
 // conflict), the validation phase stops quietly: the load that follows
 // reports that error itself, exactly as before. compose-go functions are
-// reused wherever they are exported; the few unexported steps are mirrored
-// here, each naming its original.
+// reused wherever they are exported; the unexported steps are mirrored in
+// compose_validate_port.go, each naming its original.
 
 // errStop ends the validation phase where compose-go would stop with an
 // error other than a validation error; the load reports it.
