@@ -219,7 +219,8 @@ func (r *unsetRecorder) Fire(e *logrus.Entry) error {
 
 // composeModel loads the project with compose-go. The consistency check is
 // skipped (rules report those problems, all of them); remote includes are
-// never fetched.
+// never fetched. Validation runs first, in validateCompose, so compose-go's
+// own (its JSON schema compiled per process) is skipped.
 func (l *loader) composeModel(ctx context.Context, files []string, env map[string]string, rec *unsetRecorder) (*types.Project, []SyntaxError) {
 	environ := make([]string, 0, len(env))
 	for k, v := range env {
@@ -237,6 +238,7 @@ func (l *loader) composeModel(ctx context.Context, files []string, env map[strin
 				o.Interpolate.Substitute = rec.substitute
 			}
 			o.SkipConsistencyCheck = true
+			o.SkipValidation = !l.opt.composeGoValidation // validateCompose does it
 			// env_file and label_file are resolved below, so that a bad or
 			// missing file (EN000, CP012) does not cost the whole model.
 			o.SkipResolveEnvironment = true
@@ -272,10 +274,20 @@ func (l *loader) composeModel(ctx context.Context, files []string, env map[strin
 	std.SetOutput(io.Discard)
 	prevHooks := std.ReplaceHooks(logrus.LevelHooks{})
 	std.AddHook(rec)
-	model, err := po.LoadProject(ctx)
+	var model *types.Project
+	var stop *SyntaxError
+	if !l.opt.composeGoValidation {
+		stop = l.validateCompose(ctx, files, env, rec)
+	}
+	if stop == nil {
+		model, err = po.LoadProject(ctx)
+	}
 	std.ReplaceHooks(prevHooks)
 	std.SetOutput(prev)
 	logMu.Unlock()
+	if stop != nil {
+		return nil, []SyntaxError{*stop}
+	}
 	if err != nil {
 		return nil, []SyntaxError{l.composeError(err)}
 	}

@@ -34,6 +34,11 @@ type Options struct {
 	Git GitRunner
 	// MaxFileSize caps how much of one file is read (default 8 MiB).
 	MaxFileSize int64
+
+	// composeGoValidation lets compose-go validate while it loads, as
+	// docker compose does, instead of validateCompose: the reference the
+	// tests compare the validation phase with.
+	composeGoValidation bool
 }
 
 // LoadError is a problem that stops the whole load (exit code 2): a missing
