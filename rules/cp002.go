@@ -2,11 +2,11 @@ package rules
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 	"github.com/envdoctor/envdoctor/internal/project"
+	"github.com/envdoctor/envdoctor/internal/secrets"
 )
 
 // shellOwned are variables every login shell sets: a .env value for them is
@@ -14,18 +14,6 @@ import (
 var shellOwned = map[string]bool{
 	"USER": true, "HOME": true, "PATH": true, "PWD": true, "SHELL": true, "LOGNAME": true,
 	"USERNAME": true, "HOSTNAME": true, "OS": true, "TEMP": true, "TMP": true, "LANG": true,
-}
-
-// secretName is BuildKit's SecretsUsedInArgOrEnv name pattern: the values
-// of such variables are never printed.
-var (
-	secretName    = regexp.MustCompile(`(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)`)
-	notSecretName = regexp.MustCompile(`(?i)(?:_|^)(?:public|file|version)(?:_|$)`)
-)
-
-// looksSecret reports whether a variable's name says it holds a secret.
-func looksSecret(name string) bool {
-	return secretName.MatchString(name) && !notSecretName.MatchString(name)
 }
 
 // shadowedVariable is CP002: a variable set in .env (or an --env-file) that
@@ -55,7 +43,7 @@ func shadowedVariable() *Rule {
 						sev = finding.SeverityError
 					}
 					values := fmt.Sprintf("%q, not %q", shellValue, fileValue)
-					if looksSecret(e.Key) {
+					if secrets.NameLooksSecret(e.Key) {
 						values = "a different value (not shown: the name looks secret)"
 					}
 					msg := fmt.Sprintf("%s=… in %s is ignored: the shell environment also sets %s, and the shell wins; compose uses %s",

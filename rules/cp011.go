@@ -506,15 +506,6 @@ func shellCommands(script string) [][]string {
 	return cmds
 }
 
-// shellJoin writes an exec-form RUN as one command line.
-func shellJoin(args []string) string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		out[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-	}
-	return strings.Join(out, " ")
-}
-
 // stripCommandPrefix drops VAR=value assignments and wrappers (sudo, env,
 // exec, time, nice) before the command name.
 func stripCommandPrefix(words []string) []string {

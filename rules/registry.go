@@ -36,20 +36,32 @@ func All() []*Rule {
 	all = append(all, dockerfileRules()...)
 	all = append(all, engineRules()...)
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	for _, r := range all {
+		r.Hadolint = hadolintTwins[r.ID]
+	}
 	return all
 }
 
 var (
 	idPattern   = regexp.MustCompile(`^[A-Z]{2}[0-9]{3}$`)
 	namePattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+	// buildKitNamePattern is the PascalCase of BuildKit's check names
+	// (StageNameCasing): the DF1xx rules keep BuildKit's names.
+	buildKitNamePattern = regexp.MustCompile(`^[A-Z][a-z0-9]*([A-Z]+[a-z0-9]*)*$`)
 )
+
+// isBuildKitCheck reports whether id is one of BuildKit's own build checks
+// (DF100-DF199), whose names are BuildKit's and not kebab-case.
+func isBuildKitCheck(id string) bool { return strings.HasPrefix(id, "DF1") }
 
 // Validate checks a rule's metadata; the registry test runs it on All().
 func Validate(r *Rule) error {
 	switch {
 	case !idPattern.MatchString(r.ID):
 		return fmt.Errorf("rule %q: ID must be two capital letters and three digits", r.ID)
-	case !namePattern.MatchString(r.Name):
+	case isBuildKitCheck(r.ID) && !buildKitNamePattern.MatchString(r.Name):
+		return fmt.Errorf("rule %s: name %q must be BuildKit's check name (PascalCase)", r.ID, r.Name)
+	case !isBuildKitCheck(r.ID) && !namePattern.MatchString(r.Name):
 		return fmt.Errorf("rule %s: name %q must be kebab-case", r.ID, r.Name)
 	case r.Title == "" || strings.HasSuffix(r.Title, "."):
 		return fmt.Errorf("rule %s: title must be set and have no trailing period", r.ID)
@@ -61,11 +73,12 @@ func Validate(r *Rule) error {
 	return nil
 }
 
-// Lookup finds a rule by ID or name, case-insensitively.
+// Lookup finds a rule by ID or name, case-insensitively ("df100",
+// "StageNameCasing" and "stagenamecasing" all find DF100).
 func Lookup(all []*Rule, idOrName string) (*Rule, bool) {
-	key := strings.ToLower(strings.TrimSpace(idOrName))
+	key := strings.TrimSpace(idOrName)
 	for _, r := range all {
-		if strings.ToLower(r.ID) == key || r.Name == key {
+		if strings.EqualFold(r.ID, key) || strings.EqualFold(r.Name, key) {
 			return r, true
 		}
 	}

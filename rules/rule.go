@@ -15,12 +15,16 @@ import (
 // Rule is one static check.
 type Rule struct {
 	ID       string // two letters and three digits, e.g. "CP001"; never reused
-	Name     string // kebab-case name of the flagged pattern, e.g. "unset-variable"
+	Name     string // kebab-case name of the flagged pattern, e.g. "unset-variable" (DF1xx: BuildKit's check name)
 	Title    string // one line, sentence case, no trailing period
 	Severity finding.Severity
 	Since    string // first version that shipped the rule
 	Fixable  bool   // findings may carry machine-applicable edits
 	Security bool   // about secrets or exposure (SARIF security-severity)
+	// Hadolint are the codes of hadolint's rules that check the same thing
+	// (DL3020 for DF008): "# hadolint ignore=DL3020" also silences this
+	// rule. All fills it from the table in hadolint.go.
+	Hadolint []string
 	// Run reports the rule's findings through the Pass. It is nil for rules
 	// the engine itself reports (the ED rules).
 	Run func(*Pass)
@@ -36,6 +40,7 @@ func (r *Rule) Info() finding.RuleInfo {
 		Doc:      Doc(r.ID),
 		HelpURI:  HelpURI(r.ID),
 		Security: r.Security,
+		Hadolint: r.Hadolint,
 	}
 }
 

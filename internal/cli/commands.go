@@ -94,7 +94,7 @@ Examples:
 func suggestRule(all []*rules.Rule, s string) string {
 	s = strings.ToLower(s)
 	for _, r := range all {
-		if strings.Contains(r.Name, s) || strings.HasPrefix(strings.ToLower(r.ID), s) {
+		if strings.Contains(strings.ToLower(r.Name), s) || strings.HasPrefix(strings.ToLower(r.ID), s) {
 			return fmt.Sprintf(" (did you mean %s %s?)", r.ID, r.Name)
 		}
 	}

@@ -152,4 +152,7 @@ type RuleInfo struct {
 	// Security marks rules about secrets and exposure; SARIF gives them a
 	// security-severity.
 	Security bool
+	// Hadolint are the codes of hadolint's twin rules: a "# hadolint
+	// ignore=DLxxxx" comment silences this rule too.
+	Hadolint []string
 }

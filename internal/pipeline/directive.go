@@ -20,7 +20,13 @@ type directive struct {
 	verb     string        // "ignore" or "ignore-file"
 	rng      finding.Range // the comment text, from '#' to its last character
 	fileWide bool
-	covers   int      // the line an ignore covers, 0 for none
+	covers   int // the line an ignore covers, 0 for none
+	// coversEnd is the last line covered when it is not covers (a hadolint
+	// pragma covers a whole instruction or stage).
+	coversEnd int
+	// hadolint is true for a "# hadolint ignore=..." pragma: it silences
+	// the envdoctor twins of the codes it names and is never reported.
+	hadolint bool
 	ids      []string // canonical rule IDs, without duplicates
 	used     map[string]bool
 	problems []problem // non-empty: the directive is invalid and suppresses nothing
@@ -38,8 +44,11 @@ func (d *directive) matches(f finding.Finding) (string, bool) {
 	if !d.valid() || f.Range.File != d.rng.File {
 		return "", false
 	}
-	if !d.fileWide && (d.covers == 0 || f.Range.Start.Line != d.covers) {
-		return "", false
+	if !d.fileWide {
+		last := max(d.covers, d.coversEnd)
+		if d.covers == 0 || f.Range.Start.Line < d.covers || f.Range.Start.Line > last {
+			return "", false
+		}
 	}
 	for _, id := range d.ids {
 		if strings.EqualFold(id, f.RuleID) {
@@ -50,15 +59,21 @@ func (d *directive) matches(f finding.Finding) (string, bool) {
 }
 
 // collectDirectives scans every comment-bearing source of the project and
-// returns its directives, by file then position.
-func collectDirectives(p *project.Project, resolve func(string) (string, bool)) []*directive {
+// returns its directives, by file then position: envdoctor's own, and in
+// Dockerfiles hadolint's ignore pragmas for the rules that have a hadolint
+// twin (twins maps a DL code to envdoctor IDs).
+func collectDirectives(p *project.Project, resolve func(string) (string, bool), twins map[string][]string) []*directive {
 	if p == nil {
 		return nil
 	}
 	k := kinds(p)
 	names := make([]string, 0, len(p.Sources))
 	for name, src := range p.Sources {
-		if src != nil && k[name] != kindUnknown && bytes.Contains(src.Data, []byte(directivePrefix)) {
+		if src == nil || k[name] == kindUnknown {
+			continue
+		}
+		if bytes.Contains(src.Data, []byte(directivePrefix)) ||
+			k[name] == kindDockerfile && len(twins) > 0 && bytes.Contains(src.Data, []byte(hadolintPrefix)) {
 			names = append(names, name)
 		}
 	}
@@ -76,16 +91,28 @@ func collectDirectives(p *project.Project, resolve func(string) (string, bool)) 
 			if info.comment < 0 {
 				continue
 			}
-			d := parseDirective(lines[i][info.comment:], resolve)
-			if d == nil {
-				continue
-			}
-			text := strings.TrimRight(lines[i][info.comment:], " \t")
-			d.rng = finding.Range{
+			comment := lines[i][info.comment:]
+			text := strings.TrimRight(comment, " \t")
+			rng := finding.Range{
 				File:  file,
 				Start: finding.Pos{Line: i + 1, Col: info.comment + 1},
 				End:   finding.Pos{Line: i + 1, Col: info.comment + len(text) + 1},
 			}
+			if k[name] == kindDockerfile {
+				if d, scope := parseHadolint(comment, twins); d != nil {
+					d.rng = rng
+					if !d.fileWide {
+						hadolintCover(d, scope, infos, i)
+					}
+					out = append(out, d)
+					continue
+				}
+			}
+			d := parseDirective(comment, resolve)
+			if d == nil {
+				continue
+			}
+			d.rng = rng
 			if !d.fileWide {
 				if info.onlyComment {
 					for j := i + 1; j < len(infos); j++ {

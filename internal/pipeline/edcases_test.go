@@ -93,3 +93,45 @@ func golden(fs []finding.Finding) string {
 	}
 	return b.String()
 }
+
+// TestHadolintWithRealRules: hadolint pragmas in a real Dockerfile silence
+// the envdoctor twins that rules/hadolint.go lists, through the rule
+// metadata, and nothing else.
+func TestHadolintWithRealRules(t *testing.T) {
+	dir := t.TempDir()
+	src := "FROM python:3.12-slim\n" +
+		"# hadolint ignore=DL3020,DL3008\n" +
+		"ADD requirements.txt \\\n" +
+		"    /app/\n" +
+		"ADD src/ /app/src/\n" +
+		"# hadolint ignore=DL4000\n" +
+		"MAINTAINER Jane\n" +
+		"# hadolint ignore=DL3025\n" +
+		"CMD python app.py\n"
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	all := rules.All()
+	var infos []finding.RuleInfo
+	var run []*rules.Rule
+	for _, r := range all {
+		infos = append(infos, r.Info())
+		if r.ID == "DF008" || r.ID == "DF106" || r.ID == "DF107" {
+			run = append(run, r)
+		}
+	}
+	p, err := project.Load(context.Background(), dir, project.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := pipeline.Process(p, rules.Run(p, run), pipeline.Options{Rules: infos})
+	got := golden(res.Findings)
+	want := "Dockerfile:5:1-5:4: DF008 warning: ADD of local \"src/\" does what COPY does: ADD also extracts archives and downloads URLs, so a reader cannot tell what it is for\n" +
+		"  fix: write COPY instead of ADD\n"
+	if got != want {
+		t.Errorf("--- want\n%s--- got\n%s", want, got)
+	}
+	if res.Suppressed != 3 {
+		t.Errorf("Suppressed = %d, want 3", res.Suppressed)
+	}
+}

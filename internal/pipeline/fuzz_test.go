@@ -16,13 +16,15 @@ func FuzzDirectives(f *testing.F) {
 		"A='x\n# y' # envdoctor:ignore-file EN001 -- r\n",
 		"RUN <<EOF\n# envdoctor:ignore\nEOF\n",
 		"# envdoctor: ignore x\n#envdoctor:ignroe,DF005 --\n",
+		"# hadolint ignore=DL3006,DL3002\nFROM python \\\n  AS x\n# hadolint stage ignore=DL3002\nUSER root\n",
+		"# hadolint global ignore = DL3007 # why\n#hadolint ignore=\n",
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		for _, name := range []string{"compose.yaml", "Dockerfile", ".env", ".dockerignore"} {
 			p := proj(name, src)
-			res := Process(p, []finding.Finding{fnd("DF005", finding.SeverityWarning, name, 1, 1, 2, "x")}, opts())
+			res := Process(p, []finding.Finding{fnd("DF005", finding.SeverityWarning, name, 1, 1, 2, "x")}, hadolintOpts())
 			for _, f := range res.Findings {
 				if !strings.HasPrefix(f.RuleID, "ED") {
 					continue

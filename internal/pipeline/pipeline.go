@@ -61,7 +61,9 @@ type Result struct {
 	Suppressed int
 }
 
-// Process runs the pipeline: (1) ignore comments, which also yields the
+// Process runs the pipeline: (1) ignore comments (envdoctor's, and
+// hadolint's "# hadolint ignore=DLxxxx" pragmas in Dockerfiles for the rules
+// whose RuleInfo.Hadolint lists that code), which also yields the
 // ED001/ED002 findings; (2) enable/disable and severity overrides from the
 // config, then the CLI; (3) excluded paths; (4) duplicates (same rule,
 // range and message) removed; (5) sorting; (6) the fail level. It does not
@@ -70,7 +72,7 @@ func Process(p *project.Project, found []finding.Finding, opt Options) Result {
 	var res Result
 
 	// (1) Suppression by comments. envdoctor's own findings are exempt.
-	dirs := collectDirectives(p, resolver(opt))
+	dirs := collectDirectives(p, resolver(opt), hadolintTwins(opt.Rules))
 	kept := make([]finding.Finding, 0, len(found))
 	for _, f := range found {
 		if suppressed(f, dirs) {
@@ -226,6 +228,9 @@ func suppressed(f finding.Finding, dirs []*directive) bool {
 func directiveFindings(dirs []*directive, opt Options) []finding.Finding {
 	var out []finding.Finding
 	for _, d := range dirs {
+		if d.hadolint {
+			continue // hadolint's comment: unused codes are hadolint's business
+		}
 		for _, pr := range d.problems {
 			out = append(out, finding.Finding{
 				RuleID:   InvalidIgnoreID,

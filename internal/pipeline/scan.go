@@ -28,6 +28,11 @@ type lineInfo struct {
 	onlyComment bool
 	// blank is true for a line with nothing but white space.
 	blank bool
+	// Dockerfiles only, on the first line of an instruction: instr is its
+	// keyword in upper case and last the index of its last line
+	// (continuation lines and heredoc bodies included).
+	instr string
+	last  int
 }
 
 // kinds maps every file of the project that can hold ignore comments to its
@@ -249,6 +254,7 @@ func scanDockerfile(lines []string) []lineInfo {
 	var pending []heredoc
 	continued := false // the previous instruction line ended with a backslash
 	instr := ""
+	cur := -1 // the first line of the current instruction
 	for i, line := range lines {
 		info := lineInfo{comment: -1}
 		if len(pending) > 0 {
@@ -260,6 +266,9 @@ func scanDockerfile(lines []string) []lineInfo {
 				pending = pending[1:]
 			}
 			out[i] = info
+			if cur >= 0 {
+				out[cur].last = i
+			}
 			continue
 		}
 		trimmed := strings.TrimLeft(line, " \t")
@@ -273,6 +282,8 @@ func scanDockerfile(lines []string) []lineInfo {
 			if !continued {
 				word, _, _ := strings.Cut(trimmed, " ")
 				instr = strings.ToUpper(strings.TrimSpace(word))
+				cur = i
+				info.instr = instr
 			}
 			if instr == "RUN" || instr == "COPY" || instr == "ADD" {
 				for _, m := range heredocPattern.FindAllStringSubmatch(line, -1) {
@@ -285,6 +296,9 @@ func scanDockerfile(lines []string) []lineInfo {
 			continued = strings.HasSuffix(strings.TrimRight(line, " \t"), "\\")
 		}
 		out[i] = info
+		if cur >= 0 && !info.blank && !info.onlyComment {
+			out[cur].last = i
+		}
 	}
 	return out
 }

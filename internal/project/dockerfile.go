@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
-	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
@@ -42,7 +41,7 @@ func ParseDockerfile(path string, src *Source) (d *Dockerfile) {
 		// BuildKit's parsers are fuzzed, but a panic on one odd file must not
 		// take the whole run down.
 		if v := recover(); v != nil {
-			d.AST, d.Stages, d.MetaArgs = nil, nil, nil
+			d.AST, d.Stages, d.MetaArgs, d.Lint = nil, nil, nil, nil
 			d.ParseError = &SyntaxError{
 				Range:   d.lineSpanRange(1, 1),
 				Message: fmt.Sprintf("internal error in BuildKit's Dockerfile parser: %v", v),
@@ -55,9 +54,13 @@ func ParseDockerfile(path string, src *Source) (d *Dockerfile) {
 		d.ParseError = d.syntaxError(err, true)
 		return d
 	}
-	// A linter without a Warn function runs no checks; it must not be nil
-	// because instructions.Parse merges "# check=" comments into it.
-	stages, metaArgs, err := instructions.Parse(res.AST, linter.New(&linter.Config{}))
+	// BuildKit's parse-time checks go to d.Lint, with the file's
+	// "# check=" settings; instructions.Parse also merges the
+	// per-instruction "# check=" comments into the linter.
+	d.Check = checkConfig(src.Data)
+	lint := d.newLinter()
+	parserWarnings(lint, res.Warnings)
+	stages, metaArgs, err := instructions.Parse(res.AST, lint)
 	if err != nil {
 		d.ParseError = d.syntaxError(err, false)
 		return d

@@ -99,6 +99,8 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 	}
 	l.loadExampleEnvFiles()
 	l.loadDockerignores()
+	l.indexContexts()
+	l.loadAppFiles()
 	l.p.Git = NewGit(opt.Git, root, l.gitPaths())
 	return l.p, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"go.yaml.in/yaml/v4"
 
@@ -36,6 +37,10 @@ type Project struct {
 	// Contexts are the build contexts, one per compose build (or per
 	// stand-alone Dockerfile directory).
 	Contexts []*BuildContext
+	// AppFiles are the application's own small config files (manage.py,
+	// vite.config.ts...) that decide how its server listens; see
+	// appfiles.go. Never nil after Load.
+	AppFiles *AppFiles
 	// Git is never nil; Git.Available() says whether git could be asked
 	// (it is asked lazily, the first time a rule needs a git fact).
 	Git *Git
@@ -255,6 +260,12 @@ type Dockerfile struct {
 	MetaArgs []instructions.ArgCommand // ARGs before the first FROM
 	// ParseError is set when BuildKit's parser rejects the file.
 	ParseError *SyntaxError
+	// Lint are the warnings of BuildKit's parse-time checks, in the order
+	// BuildKit reports them (see LintWarning).
+	Lint []LintWarning
+	// Check is the file's "# check=" directive (skip, error,
+	// experimental), or nil when it has none or BuildKit rejects it.
+	Check *linter.Config
 	// BuildArgs are compose's build.args for this build (nil value: the
 	// arg is named without a value and taken from the environment).
 	BuildArgs map[string]*string
@@ -278,4 +289,6 @@ type BuildContext struct {
 	Dockerignore string
 	// Service is the compose service that builds it, or "".
 	Service string
+	// index lists the context's files on first use (Files, contextfiles.go).
+	index *contextIndex
 }

@@ -1,0 +1,106 @@
+package project
+
+import (
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// AppFiles are small files of the application itself that decide how its
+// development server listens (which framework manage.py belongs to, a
+// vite.config.ts that sets server.host, mkdocs.yml's dev_addr). They are
+// read from each local build context and each bind-mounted directory, and
+// kept apart from Sources: rules about files (secrets, git) do not see
+// them, only the bind rules (internal/binddefaults decides what they mean).
+type AppFiles struct {
+	// files maps "dir/name" (root-relative) to the file's content.
+	files map[string]string
+	// Dirs are the directories that were looked in, sorted.
+	Dirs []string
+}
+
+// AppFileNames are the files read from each application directory (paths
+// relative to it). internal/binddefaults' tests check that every file its
+// table asks about is listed here.
+func AppFileNames() []string {
+	return []string{
+		"manage.py", ".flaskenv", ".env", "gunicorn.conf.py", "config/puma.rb",
+		"vite.config.js", "vite.config.mjs", "vite.config.cjs", "vite.config.ts", "vite.config.mts", "vite.config.cts",
+		"angular.json", "mkdocs.yml", "mkdocs.yaml", "package.json",
+	}
+}
+
+// maxAppFile caps what is read of one application file.
+const maxAppFile = 256 << 10
+
+// Lookup returns the file name (relative to the application directory dir,
+// root-relative) when it was read.
+func (a *AppFiles) Lookup(dir, name string) (string, bool) {
+	if a == nil {
+		return "", false
+	}
+	s, ok := a.files[path.Join(dir, name)]
+	return s, ok
+}
+
+// loadAppFiles reads AppFileNames from every local build context and every
+// bind-mounted directory inside the project.
+func (l *loader) loadAppFiles() {
+	a := &AppFiles{files: map[string]string{}}
+	l.p.AppFiles = a
+	dirs := map[string]bool{}
+	for _, c := range l.p.Contexts {
+		if c.Remote == "" && !strings.HasPrefix(c.Dir, "../") && c.Dir != ".." {
+			dirs[c.Dir] = true
+		}
+	}
+	if c := l.p.Compose; c != nil && c.Model != nil {
+		for _, svc := range c.Model.Services {
+			for _, v := range svc.Volumes {
+				if v.Type != "bind" || v.Source == "" {
+					continue
+				}
+				rel := l.rel(absPath(l.root, v.Source))
+				if rel == ".." || strings.HasPrefix(rel, "../") || filepath.IsAbs(rel) {
+					continue
+				}
+				if fi, err := os.Stat(filepath.Join(l.root, filepath.FromSlash(rel))); err == nil && fi.IsDir() {
+					dirs[rel] = true
+				}
+			}
+		}
+	}
+	for d := range dirs {
+		a.Dirs = append(a.Dirs, d)
+	}
+	sort.Strings(a.Dirs)
+	for _, d := range a.Dirs {
+		for _, name := range AppFileNames() {
+			p := filepath.Join(l.root, filepath.FromSlash(d), filepath.FromSlash(name))
+			if data, ok := readSmallFile(p); ok {
+				a.files[path.Join(d, name)] = data
+			}
+		}
+	}
+}
+
+// readSmallFile reads a regular file of at most maxAppFile bytes.
+func readSmallFile(p string) (string, bool) {
+	fi, err := os.Stat(p)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxAppFile {
+		return "", false
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return "", false
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxAppFile))
+	if err != nil {
+		return "", false
+	}
+	return string(b), true
+}

@@ -1,0 +1,136 @@
+package project
+
+import (
+	"bufio"
+	"bytes"
+	"path/filepath"
+	"strings"
+
+	"github.com/moby/patternmatcher"
+
+	"github.com/envdoctor/envdoctor/internal/finding"
+)
+
+// Dockerignore is a parsed .dockerignore (or <Dockerfile>.dockerignore),
+// read exactly as the docker CLI and BuildKit read it
+// (moby/patternmatcher/ignorefile.ReadAll, then patternmatcher.New), with
+// the line of each pattern kept.
+type Dockerignore struct {
+	Path     string
+	Patterns []IgnorePattern
+	// Err is set when patternmatcher rejects the patterns (a lone "!", a
+	// malformed [class]); the build fails on it, and Excluded then reports
+	// nothing.
+	Err error
+
+	single []*patternmatcher.PatternMatcher
+}
+
+// IgnorePattern is one pattern line.
+type IgnorePattern struct {
+	// Pattern is the pattern as ReadAll returns it: trimmed, cleaned, slash
+	// separated, a leading "/" removed, the "!" of an exception kept.
+	Pattern   string
+	Exclusion bool // an exception ("!pattern"): re-includes what it matches
+	Line      int
+	// Range spans the line's text in the ignore file.
+	Range finding.Range
+}
+
+// ParseDockerignore reads an ignore file's patterns. src may be nil (no
+// ignore file): the result then excludes nothing.
+func ParseDockerignore(src *Source) *Dockerignore {
+	d := &Dockerignore{}
+	if src == nil {
+		return d
+	}
+	d.Path = src.Path
+	// ignorefile.ReadAll, line by line, keeping line numbers.
+	sc := bufio.NewScanner(bytes.NewReader(src.Data))
+	sc.Buffer(make([]byte, 0, 64<<10), len(src.Data)+1)
+	line := 0
+	var patterns []string
+	for sc.Scan() {
+		text := sc.Bytes()
+		if line == 0 {
+			text = bytes.TrimPrefix(text, utf8BOM)
+		}
+		line++
+		pattern := string(text)
+		if strings.HasPrefix(pattern, "#") {
+			continue
+		}
+		pattern = strings.TrimSpace(pattern)
+		if pattern == "" {
+			continue
+		}
+		invert := pattern[0] == '!'
+		if invert {
+			pattern = strings.TrimSpace(pattern[1:])
+		}
+		if len(pattern) > 0 {
+			pattern = filepath.ToSlash(filepath.Clean(pattern))
+			if len(pattern) > 1 && pattern[0] == '/' {
+				pattern = pattern[1:]
+			}
+		}
+		if invert {
+			pattern = "!" + pattern
+		}
+		patterns = append(patterns, pattern)
+		d.Patterns = append(d.Patterns, IgnorePattern{Pattern: pattern, Exclusion: invert, Line: line, Range: src.LineRange(line)})
+	}
+	if _, err := patternmatcher.New(patterns); err != nil {
+		d.Err = err
+		return d
+	}
+	for _, p := range d.Patterns {
+		m, err := patternmatcher.New([]string{strings.TrimPrefix(p.Pattern, "!")})
+		if err != nil {
+			d.Err = err
+			return d
+		}
+		d.single = append(d.single, m)
+	}
+	return d
+}
+
+// HasExclusions reports whether any pattern is an exception ("!x").
+func (d *Dockerignore) HasExclusions() bool {
+	for _, p := range d.Patterns {
+		if p.Exclusion {
+			return true
+		}
+	}
+	return false
+}
+
+// Excluded reports whether the context path p (slash-separated, relative
+// to the context) is left out of the build context, by
+// patternmatcher.MatchesOrParentMatches semantics: the last pattern that
+// matches p or one of its parent directories decides, exceptions
+// re-including. by is the pattern that excluded it.
+func (d *Dockerignore) Excluded(p string) (excluded bool, by *IgnorePattern) {
+	if d == nil || d.Err != nil || len(d.single) == 0 {
+		return false, nil
+	}
+	p = CleanContextPath(p)
+	for i := range d.Patterns {
+		pat := &d.Patterns[i]
+		// As MatchesOrParentMatches: an inclusion is only tried while not
+		// excluded, an exception only while excluded.
+		if pat.Exclusion != excluded {
+			continue
+		}
+		m, err := d.single[i].MatchesOrParentMatches(p)
+		if err != nil || !m {
+			continue
+		}
+		excluded = !pat.Exclusion
+		by = nil
+		if excluded {
+			by = pat
+		}
+	}
+	return excluded, by
+}

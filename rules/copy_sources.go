@@ -1,0 +1,110 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
+	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/project"
+)
+
+// copySource is one local source of a COPY or ADD instruction, as BuildKit
+// resolves it in the build context (DF014, DF015).
+type copySource struct {
+	instr string // "COPY" or "ADD"
+	// raw is the source as written; path is it expanded (ARG/ENV) and
+	// cleaned to the context listing's form.
+	raw, path string
+	wildcard  bool
+	// word is the source's word in the instruction when it could be
+	// matched, for exact ranges and edits; rng is its span (or the
+	// instruction's).
+	word  *project.InstructionWord
+	rng   finding.Range
+	loc   []parser.Range
+	isDir bool // written with a trailing "/"
+}
+
+// copySources calls fn for each local source of the COPY and ADD
+// instructions of d: not --from (a stage or an image), not a URL or git
+// source, not a heredoc, not the whole context ("."), and only when its
+// variables expand to known values.
+func copySources(d *project.Dockerfile, fn func(copySource)) {
+	for si := range d.Stages {
+		d.WalkStage(si, func(_ int, cmd instructions.Command, expand project.Expander) {
+			var instr string
+			var sources []string
+			switch c := cmd.(type) {
+			case *instructions.CopyCommand:
+				if c.From != "" {
+					return
+				}
+				instr, sources = "COPY", c.SourcePaths
+			case *instructions.AddCommand:
+				instr, sources = "ADD", c.SourcePaths
+			default:
+				return
+			}
+			words := sourceWords(d, cmd.Location(), len(sources))
+			for i, raw := range sources {
+				if isRemoteSource(raw) {
+					continue
+				}
+				expanded, ok := expand(raw)
+				if !ok || expanded == "" || isRemoteSource(expanded) {
+					continue
+				}
+				cs := copySource{instr: instr, raw: raw, path: project.CleanContextPath(expanded),
+					wildcard: project.HasGlobMeta(expanded), loc: cmd.Location(),
+					isDir: strings.HasSuffix(expanded, "/")}
+				if cs.path == "." {
+					continue
+				}
+				if words != nil {
+					cs.word = &words[i]
+					cs.rng = words[i].Range
+				} else {
+					cs.rng = d.InstructionRange(cmd.Location())
+				}
+				fn(cs)
+			}
+		})
+	}
+}
+
+// sourceWords are the words of the instruction's sources (the arguments
+// but the last, heredoc markers left out), or nil when they cannot be
+// matched one to one with BuildKit's sources.
+func sourceWords(d *project.Dockerfile, loc []parser.Range, n int) []project.InstructionWord {
+	in := d.Instruction(loc)
+	if in == nil || len(in.Args) < 2 {
+		return nil
+	}
+	var out []project.InstructionWord
+	for _, w := range in.Args[:len(in.Args)-1] {
+		if !in.JSON && parser.MustParseHeredoc(w.Text) != nil {
+			continue
+		}
+		out = append(out, w)
+	}
+	if len(out) != n {
+		return nil
+	}
+	return out
+}
+
+// isRemoteSource reports sources that are not in the context: URLs (ADD
+// fetches them) and git addresses.
+func isRemoteSource(s string) bool {
+	return strings.Contains(s, "://") || strings.HasPrefix(s, "git@")
+}
+
+// contextName names a build context in messages.
+func contextName(ctx *project.BuildContext) string {
+	if ctx.Dir == "." {
+		return "the build context (the project directory)"
+	}
+	return "the build context " + ctx.Dir
+}

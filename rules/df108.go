@@ -1,0 +1,25 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+
+	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/project"
+)
+
+// undefinedArgInFrom is DF108, BuildKit's UndefinedArgInFrom: FROM uses a
+// variable that no ARG before the first FROM declares (and that is not one
+// of BuildKit's platform args).
+func undefinedArgInFrom() *Rule {
+	return bkCheck("DF108", linter.RuleUndefinedArgInFrom.Name, "FROM uses an undeclared ARG", false,
+		bkDispatchWarnings, func(d *project.Dockerfile, w bkWarning) finding.Finding {
+			fix := fmt.Sprintf("declare it before the first FROM: ARG %s=<default>", w.Word)
+			if _, sugg, ok := strings.Cut(w.Message, "(did you mean "); ok {
+				fix = fmt.Sprintf("write $%s, or declare %s before the first FROM: ARG %s=<default>", strings.TrimSuffix(sugg, "?)"), w.Word, w.Word)
+			}
+			return finding.Finding{Range: bkVarRange(d, w.Loc, w.Word), Fix: &finding.Fix{Message: fix}}
+		})
+}
