@@ -108,6 +108,7 @@ type ContainerInspect struct {
 		OOMKilled  bool   `json:"OOMKilled"`
 		ExitCode   int    `json:"ExitCode"`
 		Error      string `json:"Error"`
+		StartedAt  string `json:"StartedAt"` // RFC 3339
 		Health     *struct {
 			Status        string `json:"Status"` // starting, healthy, unhealthy
 			FailingStreak int    `json:"FailingStreak"`
