@@ -52,6 +52,10 @@ func portNotAnswering() *Check {
 				p.Skip("cannot list the project's containers: %v", err)
 				return
 			}
+			if len(cs) == 0 {
+				p.Skip("compose project %q is not running", p.Project.Name)
+				return
+			}
 			answering := 0
 			for _, c := range cs {
 				var in dockerengine.ContainerInspect
