@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/envdoctor/envdoctor/internal/project"
 )
@@ -105,4 +106,68 @@ func TestRealPT001NamesTheProcess(t *testing.T) {
 func runCheck2(t *testing.T, c *Check, env *Env, p *project.Project) *Result {
 	t.Helper()
 	return Run(context.Background(), []*Check{c}, env, p)[0]
+}
+
+func TestRealRT001ExitedContainer(t *testing.T) {
+	env, _ := realEngine(t)
+	proj := fmt.Sprintf("rt001-%d", os.Getpid())
+	name := runContainer(t, []string{"--label", "com.docker.compose.project=" + proj, "--label", "com.docker.compose.service=app"}, "exit:3")
+	waitExited(t, name)
+	p := loadProject(t, fmt.Sprintf("name: %s\nservices:\n  app:\n    image: %s\n", proj, TestImage))
+	r := runCheck2(t, serviceUnhealthy(), env, p)
+	got := messages(r)
+	want := fmt.Sprintf(`RT001 warning: service "app" (container %s) exited with code 3; last log lines: "test server exiting with 3"`, name)
+	if !strings.Contains(got, want) {
+		t.Errorf("want %q in:\n%s", want, got)
+	}
+	if len(r.Findings) == 1 && (r.Findings[0].Range.File != "compose.yaml" || r.Findings[0].Range.Start.Line != 3) {
+		t.Errorf("range %+v", r.Findings[0].Range)
+	}
+	// Another project's name: nothing of it runs.
+	other := loadProject(t, "name: nothing-runs-here\nservices:\n  app:\n    image: x:1\n")
+	if r := runCheck2(t, serviceUnhealthy(), env, other); len(r.Findings) != 0 || r.Skipped == "" {
+		t.Errorf("not running: %+v", r)
+	}
+}
+
+func TestRealRT002LoopbackServer(t *testing.T) {
+	env, _ := realEngine(t)
+	env.Now = func() time.Time { return time.Now().Add(time.Minute) } // past the warm-up
+	proj := fmt.Sprintf("rt002-%d", os.Getpid())
+	loopPort, allPort := freePort(t), freePort(t)
+	labels := func(svc string) []string {
+		return []string{"--label", "com.docker.compose.project=" + proj, "--label", "com.docker.compose.service=" + svc}
+	}
+	runContainer(t, append(labels("web"), "-p", fmt.Sprintf("%d:8080", loopPort)), "127.0.0.1:8080")
+	runContainer(t, append(labels("api"), "-p", fmt.Sprintf("%d:8080", allPort)), "0.0.0.0:8080")
+	waitPort(t, allPort)
+	p := loadProject(t, fmt.Sprintf("name: %s\nservices:\n  web:\n    image: %s\n  api:\n    image: %s\n", proj, TestImage, TestImage))
+	var got string
+	for i := 0; i < 20; i++ { // the loopback server may still be starting
+		got = messages(runCheck2(t, portNotAnswering(), env, p))
+		if strings.Contains(got, `service "web"`) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	want := fmt.Sprintf(`RT002 error: service "web" publishes host port %d (container port 8080), but connections to 127.0.0.1:%d are`, loopPort, loopPort)
+	if !strings.Contains(got, want) {
+		t.Errorf("want %q in:\n%s", want, got)
+	}
+	if strings.Contains(got, `service "api"`) {
+		t.Errorf("the server on 0.0.0.0 was reported:\n%s", got)
+	}
+}
+
+// waitExited waits until a container has stopped.
+func waitExited(t *testing.T, name string) {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		out, _ := docker("inspect", "-f", "{{.State.Status}}", name)
+		if out == "exited" {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("container %s did not exit", name)
 }

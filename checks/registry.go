@@ -33,6 +33,8 @@ func All() []*Check {
 		engineUnreachable(),
 		enginePermissionDenied(),
 		portInUse(),
+		serviceUnhealthy(),
+		portNotAnswering(),
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	return all

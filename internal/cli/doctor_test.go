@@ -63,6 +63,8 @@ func serveEngine(c net.Conn) {
 			body = "OK"
 		case strings.HasPrefix(req, "GET /v1.41/version"):
 			body = `{"Version":"20.10.24","ApiVersion":"1.41","Os":"linux","Arch":"amd64"}`
+		case strings.HasPrefix(req, "GET /v1.41/containers/json"):
+			body = `[]`
 		case strings.HasPrefix(req, "GET /v1.41/info"):
 			body = `{"OSType":"linux","Architecture":"x86_64","DockerRootDir":"/var/lib/docker"}`
 		default:

@@ -95,3 +95,34 @@ type ImageInspect struct {
 	Os           string   `json:"Os"`
 	Variant      string   `json:"Variant"`
 }
+
+// ContainerInspect is GET /containers/{id}/json (the parts read here).
+type ContainerInspect struct {
+	ID           string `json:"Id"`
+	Name         string `json:"Name"`
+	RestartCount int    `json:"RestartCount"`
+	State        struct {
+		Status     string `json:"Status"` // created, running, paused, restarting, removing, exited, dead
+		Running    bool   `json:"Running"`
+		Restarting bool   `json:"Restarting"`
+		OOMKilled  bool   `json:"OOMKilled"`
+		ExitCode   int    `json:"ExitCode"`
+		Error      string `json:"Error"`
+		StartedAt  string `json:"StartedAt"` // RFC 3339
+		Health     *struct {
+			Status        string `json:"Status"` // starting, healthy, unhealthy
+			FailingStreak int    `json:"FailingStreak"`
+			Log           []struct {
+				ExitCode int    `json:"ExitCode"`
+				Output   string `json:"Output"`
+			} `json:"Log"`
+		} `json:"Health"`
+	} `json:"State"`
+	Config struct {
+		Tty    bool              `json:"Tty"`
+		Labels map[string]string `json:"Labels"`
+	} `json:"Config"`
+}
+
+// LabelComposeOneoff marks `docker compose run` containers.
+const LabelComposeOneoff = "com.docker.compose.oneoff"

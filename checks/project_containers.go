@@ -1,0 +1,75 @@
+package checks
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"sort"
+
+	"github.com/envdoctor/envdoctor/internal/dockerengine"
+	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/project"
+)
+
+// projectContainers lists the containers docker compose created for the
+// project (label com.docker.compose.project), one-off `run` containers
+// left out, sorted by service then name. all includes stopped ones.
+func projectContainers(ctx context.Context, e *Engine, name string, all bool) ([]dockerengine.Container, error) {
+	filters, _ := json.Marshal(map[string][]string{"label": {dockerengine.LabelComposeProject + "=" + name}})
+	q := url.Values{"filters": {string(filters)}}
+	if all {
+		q.Set("all", "1")
+	}
+	var cs []dockerengine.Container
+	if err := e.Client.Get(ctx, "/containers/json", q, &cs); err != nil {
+		return nil, err
+	}
+	out := cs[:0]
+	for _, c := range cs {
+		if c.Labels[dockerengine.LabelComposeProject] != name || c.Labels[dockerengine.LabelComposeOneoff] == "True" {
+			continue // an engine that ignores the filter: filter here too
+		}
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		si, sj := out[i].Labels[dockerengine.LabelComposeService], out[j].Labels[dockerengine.LabelComposeService]
+		if si != sj {
+			return si < sj
+		}
+		return out[i].Name() < out[j].Name()
+	})
+	return out, nil
+}
+
+// serviceRange locates a service's definition (its key under services:)
+// in the last compose file that defines it, or the zero Range.
+func serviceRange(p *project.Project, service string) finding.Range {
+	if p == nil || p.Compose == nil {
+		return finding.Range{}
+	}
+	var r finding.Range
+	for _, cf := range p.Compose.Files {
+		if cf.Root == nil || cf.Source == nil {
+			continue
+		}
+		if _, key := cf.Lookup("services", service); key != nil {
+			r = project.NodeRange(cf.Source, key)
+		}
+	}
+	return r
+}
+
+// engineForProject returns the engine when it is up and the project has a
+// compose file, else it skips the probe with the reason.
+func engineForProject(ctx context.Context, p *Probe) (*Engine, bool) {
+	if p.Project == nil || p.Project.Compose == nil {
+		p.Skip("no compose file")
+		return nil, false
+	}
+	e := p.Facts.Engine(ctx)
+	if !e.Up() {
+		p.Skip("the Docker engine is not reachable (DK001)")
+		return nil, false
+	}
+	return e, true
+}
