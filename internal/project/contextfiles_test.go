@@ -22,7 +22,7 @@ func writeTree(t *testing.T, root string, files map[string]string) {
 	}
 }
 
-func paths(fs []ContextFile) string {
+func contextPaths(fs []ContextFile) string {
 	var out []string
 	for _, f := range fs {
 		s := f.Path
@@ -65,7 +65,7 @@ func TestContextFilesListing(t *testing.T) {
 		t.Fatal("no listing")
 	}
 	want := "Dockerfile app/ app/Requirements.txt app/loop@ app/main.py dangling@ data/ data/a.csv out@"
-	if got := paths(cf.Files); got != want {
+	if got := contextPaths(cf.Files); got != want {
 		t.Errorf("listing:\n got %s\nwant %s", got, want)
 	}
 	if cf.TotalSize != int64(len("FROM x\n")+len("print(1)\n")+len("flask\n")+len("1,2,3\n")) {
@@ -90,16 +90,16 @@ func TestContextFilesListing(t *testing.T) {
 	if got := cf.LookupFold("APP/requirements.TXT"); len(got) != 1 || got[0].Path != "app/Requirements.txt" {
 		t.Errorf("LookupFold = %v", got)
 	}
-	if got := paths(cf.Under("app")); got != "app/Requirements.txt app/loop@ app/main.py" {
+	if got := contextPaths(cf.Under("app")); got != "app/Requirements.txt app/loop@ app/main.py" {
 		t.Errorf("Under(app) = %s", got)
 	}
-	if got := paths(cf.Glob("app/*.py")); got != "app/main.py" {
+	if got := contextPaths(cf.Glob("app/*.py")); got != "app/main.py" {
 		t.Errorf("Glob(app/*.py) = %s", got)
 	}
-	if got := paths(cf.Glob("*/*.csv")); got != "data/a.csv" {
+	if got := contextPaths(cf.Glob("*/*.csv")); got != "data/a.csv" {
 		t.Errorf("Glob(*/*.csv) = %s", got)
 	}
-	if got := paths(cf.Glob("*.py")); got != "" {
+	if got := contextPaths(cf.Glob("*.py")); got != "" {
 		t.Errorf("Glob(*.py) = %s, * must not cross /", got)
 	}
 }
@@ -116,7 +116,7 @@ func TestContextFilesUnreadableDir(t *testing.T) {
 	}
 	defer os.Chmod(locked, 0o755)
 	cf := listContext(os.DirFS(ctx), 100)
-	if got := paths(cf.Files); got != "locked/ ok.txt" {
+	if got := contextPaths(cf.Files); got != "locked/ ok.txt" {
 		t.Errorf("listing = %s", got)
 	}
 	if len(cf.Unreadable) != 1 || cf.Unreadable[0].Path != "locked" {
@@ -151,7 +151,7 @@ func TestContextFilesReadDirError(t *testing.T) {
 		"z/c.txt":      {Data: []byte("3")},
 	}, bad: "locked"}
 	cf := listContext(fsys, 100)
-	if got := paths(cf.Files); got != "a.txt locked/ z/ z/c.txt" {
+	if got := contextPaths(cf.Files); got != "a.txt locked/ z/ z/c.txt" {
 		t.Errorf("listing = %s", got)
 	}
 	if len(cf.Unreadable) != 1 || cf.Unreadable[0].Path != "locked" || cf.Unreadable[0].Err != fs.ErrPermission.Error() {
@@ -195,7 +195,7 @@ func TestLoadIndexesContexts(t *testing.T) {
 	if len(p.Contexts) != 1 {
 		t.Fatalf("%d contexts", len(p.Contexts))
 	}
-	if got := paths(p.Contexts[0].Files().Files); got != "Dockerfile main.go" {
+	if got := contextPaths(p.Contexts[0].Files().Files); got != "Dockerfile main.go" {
 		t.Errorf("listing = %s", got)
 	}
 }
