@@ -82,7 +82,7 @@ func jsonWord(src string, start, end int) (Word, bool) {
 			emit('\t', at, at+2)
 			i += 2
 		case 'u':
-			r, n, ok := jsonUnicode(src[i:end-1])
+			r, n, ok := jsonUnicode(src[i : end-1])
 			if !ok {
 				return Word{}, false
 			}
