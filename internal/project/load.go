@@ -94,6 +94,7 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 	}
 	l.loadExampleEnvFiles()
 	l.loadDockerignores()
+	l.loadManifests()
 	l.p.Git = NewGit(opt.Git, root, l.gitPaths())
 	return l.p, nil
 }

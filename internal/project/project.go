@@ -275,4 +275,7 @@ type BuildContext struct {
 	Dockerignore string
 	// Service is the compose service that builds it, or "".
 	Service string
+	// Manifests are the dependency manifests found in the context (see
+	// ManifestPatterns), context-relative, directories ending in "/".
+	Manifests []string
 }
