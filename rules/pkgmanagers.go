@@ -280,6 +280,7 @@ func aptRecommendsOff(c *shellcmd.Command) bool {
 
 // dfStepContext is a parsed RUN with its stage state.
 type dfStepContext struct {
+	step   int // index in the stage's steps
 	state  *dfState
 	run    *instructions.RunCommand
 	script *project.RunScript
@@ -310,7 +311,7 @@ func stageRuns(d *project.Dockerfile, ds dfStage) []dfStepContext {
 				}
 			}
 		}
-		out = append(out, dfStepContext{state: step.state, run: run, script: rs, recommendsConfigured: configured})
+		out = append(out, dfStepContext{step: step.index, state: step.state, run: run, script: rs, recommendsConfigured: configured})
 	}
 	return out
 }
