@@ -4,6 +4,7 @@ package rules
 func dockerfileRules() []*Rule {
 	return []*Rule{
 		dockerfileSyntax(),
+		copyBeforeInstall(),
 		aptUpdateAlone(),
 		unpinnedBaseImage(),
 		mkdirBeforeWorkdir(),

@@ -18,7 +18,7 @@ var ManifestPatterns = []string{
 	// Python
 	"requirements*.txt", "requirements/*.txt", "constraints*.txt",
 	"Pipfile", "Pipfile.lock", "pyproject.toml", "poetry.lock", "poetry.toml", "uv.lock", "pdm.lock",
-	"setup.py", "setup.cfg",
+	"setup.py", "setup.cfg", ".python-version",
 	// JavaScript
 	"package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", ".yarnrc", ".yarnrc.yml", ".yarn/",
 	"pnpm-lock.yaml", "pnpm-workspace.yaml", ".npmrc", "bun.lock", "bun.lockb",
@@ -27,7 +27,7 @@ var ManifestPatterns = []string{
 	// Ruby
 	"Gemfile", "Gemfile.lock", "gems.rb", "gems.locked", ".ruby-version",
 	// PHP
-	"composer.json", "composer.lock", "auth.json",
+	"composer.json", "composer.lock",
 	// Rust
 	"Cargo.toml", "Cargo.lock",
 	// Java
