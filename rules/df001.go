@@ -192,8 +192,8 @@ type copyPlan struct {
 	// manifests names the files, for the message when there is no edit.
 	manifests []string
 	// hints are ecosystem-specific advice for the message.
-	hints []string
-	ok        bool
+	hints       []string
+	ok          bool
 	keywordCase func(string) string
 }
 

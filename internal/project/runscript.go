@@ -22,17 +22,17 @@ import (
 // the JSON strings, and a shell's -c string is parsed too.
 type RunScript struct {
 	*shellcmd.Script
-	// Text is the instruction as written.
-	Text *InstructionText
+	// Instr is the instruction as written.
+	Instr *InstructionText
 	// Exec is true for the exec form.
 	Exec bool
 	// Heredoc is true when the script is the body of `RUN <<EOF`.
 	Heredoc bool
 
 	d *Dockerfile
-	// base is the offset in Text.Text of the script's first byte (for the
+	// base is the offset in Instr.Text of the script's first byte (for the
 	// command line); textLen is how many bytes of the script come from
-	// Text (-1: none, the script is a heredoc body).
+	// Instr (-1: none, the script is a heredoc body).
 	base, textLen int
 	// bodyLine is the own line of the first line whose text starts at
 	// bodyStarts[0] in the script; bodyStarts[k] is where line bodyLine+k
@@ -53,7 +53,7 @@ func (d *Dockerfile) RunScript(run *instructions.RunCommand) *RunScript {
 	if in == nil {
 		return nil
 	}
-	rs := &RunScript{Text: in, d: d}
+	rs := &RunScript{Instr: in, d: d}
 	if !run.PrependShell {
 		rs.Exec = true
 		elems := make([][2]int, 0, len(in.Args))
@@ -160,7 +160,7 @@ func (rs *RunScript) pos(off int, end bool) finding.Pos {
 	if off < 0 {
 		off = 0
 	}
-	in := rs.Text
+	in := rs.Instr
 	if rs.textLen >= 0 && off < rs.textLen || len(rs.bodyStarts) == 0 || off < rs.bodyStarts[0] {
 		i := rs.base + off
 		if i >= len(in.pos) {
@@ -198,7 +198,7 @@ func (rs *RunScript) WordRange(w shellcmd.Word) finding.Range {
 	return rs.Range(w.Start, w.End)
 }
 
-// Offset converts a script offset to an offset in Text.Text, or -1 when the
+// Offset converts a script offset to an offset in Instr.Text, or -1 when the
 // byte comes from a heredoc body.
 func (rs *RunScript) Offset(off int) int {
 	if rs.textLen < 0 || off > rs.textLen {
