@@ -6,7 +6,12 @@ func dockerfileRules() []*Rule {
 		dockerfileSyntax(),
 		copyBeforeInstall(),
 		aptUpdateAlone(),
+		aptListsKept(),
+		pipCacheKeptRule(),
 		unpinnedBaseImage(),
 		mkdirBeforeWorkdir(),
+		cdInRun(),
+		curlPipeShell(),
+		aptNoCacheMount(),
 	}
 }

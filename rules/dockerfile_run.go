@@ -238,25 +238,50 @@ func runScript(d *project.Dockerfile, run *instructions.RunCommand, s *dfState) 
 	return rs
 }
 
-// runMounts returns a RUN's --mount flags as BuildKit parsed them.
-func runMounts(run *instructions.RunCommand) (mounts []*instructions.Mount) {
-	defer func() {
-		if recover() != nil {
-			mounts = nil
+// runMount is one --mount flag of a RUN.
+type runMount struct {
+	typ    string // bind (the default), cache, tmpfs, secret, ssh
+	target string
+}
+
+// runMounts reads a RUN's --mount flags as written (BuildKit's parsed
+// mounts are only filled in when the build expands variables).
+func runMounts(in *project.InstructionText) []runMount {
+	if in == nil {
+		return nil
+	}
+	var out []runMount
+	for _, f := range in.Flags {
+		name, val, ok := strings.Cut(strings.TrimPrefix(f.Value, "--"), "=")
+		if !ok || !strings.EqualFold(name, "mount") {
+			continue
 		}
-	}()
-	return instructions.GetMounts(run)
+		m := runMount{typ: "bind"}
+		for _, field := range strings.Split(val, ",") {
+			k, v, _ := strings.Cut(field, "=")
+			switch strings.ToLower(strings.TrimSpace(k)) {
+			case "type":
+				m.typ = strings.ToLower(strings.TrimSpace(v))
+			case "target", "dst", "destination":
+				m.target = strings.Trim(strings.TrimSpace(v), `"'`)
+			}
+		}
+		if m.target != "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // mountCovers reports whether a RUN mounts a cache, tmpfs or bind
 // directory at dir or above it (so files written under dir stay out of the
 // image).
-func mountCovers(run *instructions.RunCommand, dir string) bool {
-	for _, m := range runMounts(run) {
-		if m.Type != instructions.MountTypeCache && m.Type != instructions.MountTypeTmpfs && m.Type != instructions.MountTypeBind {
+func mountCovers(in *project.InstructionText, dir string) bool {
+	for _, m := range runMounts(in) {
+		if m.typ != "cache" && m.typ != "tmpfs" && m.typ != "bind" {
 			continue
 		}
-		t := path.Clean(m.Target)
+		t := path.Clean(m.target)
 		if t == dir || strings.HasPrefix(dir, strings.TrimSuffix(t, "/")+"/") {
 			return true
 		}
@@ -388,9 +413,17 @@ func (e *dfEditor) scriptEdit(rs *project.RunScript, start, end int, text string
 	return finding.Edit{Range: r, NewText: text}, true
 }
 
-// commandText is a command's text for messages, shortened.
+// commandText is a command's text for messages, shortened (an exec-form
+// command as the words it runs).
 func commandText(rs *project.RunScript, c *shellcmd.Command) string {
 	t := strings.Join(strings.Fields(rs.Text(c)), " ")
+	if rs.Exec && c.Depth == 0 {
+		var words []string
+		for _, w := range append(append([]shellcmd.Word(nil), c.Wrappers...), c.Args...) {
+			words = append(words, w.Value)
+		}
+		t = strings.Join(words, " ")
+	}
 	if len(t) > 60 {
 		t = t[:57] + "..."
 	}
@@ -400,4 +433,13 @@ func commandText(rs *project.RunScript, c *shellcmd.Command) string {
 // lineOf is the line (in the file) where an instruction starts.
 func lineOf(d *project.Dockerfile, loc []parser.Range) int {
 	return d.InstructionRange(loc).Start.Line
+}
+
+// argInsert is the text that adds an argument after a word of c: " arg"
+// in a shell script, `, "arg"` between the JSON strings of an exec form.
+func argInsert(rs *project.RunScript, c *shellcmd.Command, arg string) string {
+	if rs.Exec && c.Depth == 0 {
+		return `, "` + arg + `"`
+	}
+	return " " + arg
 }

@@ -212,7 +212,7 @@ func pipCacheKept(st *dfState, run *instructions.RunCommand, rs *project.RunScri
 			}
 		}
 	}
-	if cacheMounted(run, st, "pip") {
+	if cacheMounted(rs.Instr, st, "pip") {
 		return false
 	}
 	for _, o := range rs.Commands {
@@ -245,7 +245,7 @@ func pipCacheKept(st *dfState, run *instructions.RunCommand, rs *project.RunScri
 // the same RUN and no mount over them).
 func aptProblems(st dfStepContext, c *shellcmd.Command) (recommends, lists bool) {
 	recommends = !c.Has("--no-install-recommends") && !aptRecommendsOff(c) && !st.recommendsConfigured
-	lists = !mountCovers(st.run, "/var/lib/apt/lists")
+	lists = !mountCovers(st.script.Instr, "/var/lib/apt/lists")
 	for _, o := range st.script.Commands {
 		if o.Name() != "rm" {
 			continue
@@ -374,13 +374,13 @@ func isGolangImage(image string) bool {
 // cacheMounted reports whether the RUN has a cache mount for manager
 // name: at (or above) one of its directories, or at a target whose path
 // names it.
-func cacheMounted(run *instructions.RunCommand, st *dfState, name string) bool {
+func cacheMounted(in *project.InstructionText, st *dfState, name string) bool {
 	m := cacheManagers[name]
-	for _, mt := range runMounts(run) {
-		if mt.Type != instructions.MountTypeCache {
+	for _, mt := range runMounts(in) {
+		if mt.typ != "cache" {
 			continue
 		}
-		t := path.Clean(mt.Target)
+		t := path.Clean(mt.target)
 		if name == "pip" && strings.HasSuffix(t, "/.cache") {
 			return true
 		}
