@@ -11,9 +11,11 @@ import (
 
 // aptNoCacheMount is DF016: a package manager that downloads in a RUN
 // without a cache mount, so every rebuild of the layer downloads
-// everything again. It does not report a command DF003 or DF004 already
-// reports (their fix names the same mount): one finding per command at
-// most, and one per RUN.
+// everything again. apt and pip in the image's own stages are left to
+// DF003 and DF004, whose fixes offer the same mount (a user who chose
+// --no-cache-dir there is not asked again); npm, Yarn, pnpm, uv and Go,
+// which no size rule covers, are reported in every stage. One finding per
+// RUN.
 func aptNoCacheMount() *Rule {
 	return &Rule{
 		ID:       "DF016",
@@ -51,8 +53,8 @@ func cacheUses(d *project.Dockerfile, ds dfStage, r dfStepContext) []cacheUse {
 	for _, c := range r.script.Commands {
 		m := ""
 		if _, ok := aptInstall(c); ok {
-			if rec, lists := aptReported(r, c); ds.shipped && (rec || lists) {
-				continue // DF003 reports it and names the mount
+			if ds.shipped {
+				continue // DF003's territory: it names the mount
 			}
 			m = "apt"
 		} else if pc, ok := pipCommand(c); ok && (pc.sub == "install" || pc.sub == "sync") {
@@ -64,8 +66,9 @@ func cacheUses(d *project.Dockerfile, ds dfStage, r dfStepContext) []cacheUse {
 				m = "uv"
 			case pc.sub != "install":
 				continue
-			case ds.shipped && pipCacheKept(r.state, r.run, r.script, c):
-				continue // DF004 reports it and names the mount
+			case ds.shipped || !pipCacheKept(r.state, r.run, r.script, c):
+				// DF004's territory, or the cache is off on purpose.
+				continue
 			default:
 				m = "pip"
 			}
@@ -133,29 +136,15 @@ func cacheMountFinding(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfStage,
 	msg := fmt.Sprintf("%s %s every package again each time this layer is rebuilt: a cache mount keeps the downloads between builds, outside the image", what, verb)
 	fixMsg := "add a cache mount to the RUN: RUN " + strings.Join(flags, " ") + " ..."
 	notes := []string{}
-	var edits []finding.Edit
 	exact := r.state.rootUser()
 	for _, u := range uses {
 		switch u.manager {
 		case "apt":
-			notes = append(notes, "for apt, also delete /etc/apt/apt.conf.d/docker-clean in an earlier RUN (Debian and Ubuntu images remove downloaded packages) and stop removing /var/lib/apt/lists in this RUN")
+			notes = append(notes, "for apt, also delete /etc/apt/apt.conf.d/docker-clean in an earlier RUN (Debian and Ubuntu images remove downloaded packages) and do not remove /var/lib/apt/lists in this RUN")
 			exact = false
 		case "yarn":
 			if d.Context != nil && contains(d.Context.Manifests, ".yarnrc.yml") {
 				notes = append(notes, "Yarn 2+ keeps its cache in the project (.yarn/cache) or /root/.yarn/berry/cache: mount that instead")
-				exact = false
-			}
-		case "pip":
-			if w, ok := u.cmd.Find("--no-cache-dir"); ok {
-				notes = appendNew(notes, "drop --no-cache-dir, which turns the cache off")
-				if e, ok := dropWord(ed, r.script, w); ok {
-					edits = append(edits, e)
-				} else {
-					exact = false
-				}
-			}
-			if _, ok := r.state.env["PIP_NO_CACHE_DIR"]; ok {
-				notes = appendNew(notes, "PIP_NO_CACHE_DIR is set in this stage and turns the cache off")
 				exact = false
 			}
 		}
@@ -181,27 +170,8 @@ func cacheMountFinding(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfStage,
 		}
 		if ed.lineOK(at.Line - d.LineOffset) {
 			ins := finding.Edit{Range: finding.Range{File: d.Path, Start: at, End: at}, NewText: " " + strings.Join(flags, " ")}
-			f.Fix.Edits = append([]finding.Edit{ins}, edits...)
+			f.Fix.Edits = []finding.Edit{ins}
 		}
 	}
 	return f, true
-}
-
-// dropWord is an edit removing a word and the blank before it.
-func dropWord(ed *dfEditor, rs *project.RunScript, w shellcmd.Word) (finding.Edit, bool) {
-	if rs.Exec {
-		return finding.Edit{}, false
-	}
-	start := w.Start
-	for start > 0 && (rs.Src[start-1] == ' ' || rs.Src[start-1] == '\t') {
-		start--
-	}
-	if start == w.Start {
-		return finding.Edit{}, false
-	}
-	r := rs.Range(start, w.End)
-	if r.Start.Line != r.End.Line {
-		return finding.Edit{}, false
-	}
-	return ed.scriptEdit(rs, start, w.End, "")
 }

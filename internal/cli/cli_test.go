@@ -138,9 +138,9 @@ func TestExitCodes(t *testing.T) {
 		{"findings", tutorial, []string{"lint"}, ExitFindings, ""},
 		{"exit-zero", tutorial, []string{"lint", "--exit-zero"}, ExitOK, ""},
 		{"fail-level none", tutorial, []string{"lint", "--fail-level", "none"}, ExitOK, ""},
-		{"disable the errors", tutorial, []string{"lint", "--disable", "unset-variable,CP005", "--disable", "shadowed-variable"}, ExitOK, ""},
+		{"disable the errors", tutorial, []string{"lint", "--disable", "unset-variable,CP005", "--disable", "shadowed-variable", "--disable", "copy-before-install,DF002"}, ExitOK, ""},
 		{"info fails at info", tutorial, []string{"lint", "--disable", "CP001,CP002", "--fail-level", "info"}, ExitFindings, ""},
-		{"info passes at warning", tutorial, []string{"lint", "--disable", "CP001,CP002"}, ExitOK, ""},
+		{"info passes at warning", tutorial, []string{"lint", "--disable", "CP001,CP002,DF001,DF002"}, ExitOK, ""},
 		{"json same code", tutorial, []string{"lint", "--format", "json"}, ExitFindings, ""},
 		{"bad format", tutorial, []string{"lint", "--format", "xml"}, ExitError, "xml"},
 		{"bad fail level", tutorial, []string{"lint", "--fail-level", "fatal"}, ExitError, "fatal"},
@@ -174,7 +174,8 @@ func TestExitCodes(t *testing.T) {
 func TestLintFiles(t *testing.T) {
 	tutorial := "../../testdata/projects/flask-postgres"
 	out, _, code := run(t, tutorial, tutorialShell, "lint", "--format", "json", "Dockerfile")
-	if code != ExitOK || !strings.Contains(out, `"findings": []`) {
+	if code != ExitFindings || strings.Contains(out, `"rule": "CP`) ||
+		!strings.Contains(out, `"rule": "DF001"`) || !strings.Contains(out, `"rule": "DF002"`) || !strings.Contains(out, `"rule": "DF007"`) {
 		t.Errorf("Dockerfile alone: exit %d, %s", code, out)
 	}
 	// .env is related to the CP001 findings (it holds USER, PASSWORD, DB).
