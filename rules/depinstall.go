@@ -73,8 +73,8 @@ func commandTextWith(src string, c *shellcmd.Command, extra ...string) string {
 func dependencyInstall(src string, c *shellcmd.Command) (depInstall, bool) {
 	di := depInstall{cmd: c}
 	name := c.Name()
-	sub := func(from int, valueOpts ...string) (string, int) {
-		i := operandIndex(c, from, valueOpts...)
+	sub := func(valueOpts ...string) (string, int) {
+		i := operandIndex(c, 1, valueOpts...)
 		if i < 0 || !c.Args[i].Static {
 			return "", -1
 		}
@@ -93,7 +93,7 @@ func dependencyInstall(src string, c *shellcmd.Command) (depInstall, bool) {
 	}
 	switch name {
 	case "uv":
-		if s, _ := sub(1, "--directory", "--project", "--python", "-p", "--cache-dir", "--config-file"); s == "sync" {
+		if s, _ := sub("--directory", "--project", "--python", "-p", "--cache-dir", "--config-file"); s == "sync" {
 			di.eco = "uv"
 			if !c.Has("--no-install-project") && !c.Has("--only-dev") {
 				di.needsSources = true
@@ -102,7 +102,7 @@ func dependencyInstall(src string, c *shellcmd.Command) (depInstall, bool) {
 			return di, true
 		}
 	case "pipenv":
-		if s, _ := sub(1); s == "install" || s == "sync" {
+		if s, _ := sub(); s == "install" || s == "sync" {
 			di.eco = "pipenv"
 			if c.Has("-e", "--editable", ".") {
 				di.needsSources = true
@@ -110,7 +110,7 @@ func dependencyInstall(src string, c *shellcmd.Command) (depInstall, bool) {
 			return di, true
 		}
 	case "poetry":
-		if s, _ := sub(1, "-C", "--directory", "-P", "--project"); s == "install" || s == "sync" {
+		if s, _ := sub("-C", "--directory", "-P", "--project"); s == "install" || s == "sync" {
 			di.eco = "poetry"
 			if !c.Has("--no-root") && !c.Has("--only-root") {
 				di.needsSources = true
@@ -119,7 +119,7 @@ func dependencyInstall(src string, c *shellcmd.Command) (depInstall, bool) {
 			return di, true
 		}
 	case "pdm":
-		if s, _ := sub(1, "-p", "--project"); s == "install" || s == "sync" {
+		if s, _ := sub("-p", "--project"); s == "install" || s == "sync" {
 			di.eco = "pdm"
 			if !c.Has("--no-self") {
 				di.needsSources = true
@@ -128,7 +128,7 @@ func dependencyInstall(src string, c *shellcmd.Command) (depInstall, bool) {
 			return di, true
 		}
 	case "npm":
-		s, _ := sub(1, "--prefix", "-C", "--workspace", "-w", "--registry", "--cache", "--loglevel", "--omit", "--include", "--userconfig")
+		s, _ := sub("--prefix", "-C", "--workspace", "-w", "--registry", "--cache", "--loglevel", "--omit", "--include", "--userconfig")
 		if !contains(npmInstallVerbs, s) {
 			return di, false
 		}
@@ -136,7 +136,7 @@ func dependencyInstall(src string, c *shellcmd.Command) (depInstall, bool) {
 		di.global = c.Has("-g", "--global", "--location=global")
 		return di, true
 	case "yarn":
-		s, i := sub(1, "--cwd", "--cache-folder", "--modules-folder", "--registry", "--network-timeout", "--mutex")
+		s, i := sub("--cwd", "--cache-folder", "--modules-folder", "--registry", "--network-timeout", "--mutex")
 		switch {
 		case s == "global":
 			di.eco, di.global = "yarn", true
@@ -146,14 +146,14 @@ func dependencyInstall(src string, c *shellcmd.Command) (depInstall, bool) {
 			return di, true
 		}
 	case "pnpm", "bun":
-		s, _ := sub(1, "-C", "--dir", "--filter", "-F", "--store-dir", "--cwd")
+		s, _ := sub("-C", "--dir", "--filter", "-F", "--store-dir", "--cwd")
 		if s == "install" || s == "i" || s == "add" || (name == "pnpm" && s == "fetch") {
 			di.eco = name
 			di.global = c.Has("-g", "--global")
 			return di, true
 		}
 	case "go":
-		s, i := sub(1, "-C")
+		s, i := sub("-C")
 		switch s {
 		case "mod":
 			if c.Arg(i+1) == "download" {
@@ -174,12 +174,12 @@ func dependencyInstall(src string, c *shellcmd.Command) (depInstall, bool) {
 			return di, true
 		}
 	case "bundle", "bundler":
-		if s, i := sub(1, "--gemfile", "--path", "--jobs", "-j", "--retry"); s == "install" || (s == "" && i < 0) {
+		if s, i := sub("--gemfile", "--path", "--jobs", "-j", "--retry"); s == "install" || (s == "" && i < 0) {
 			di.eco = "bundler"
 			return di, true
 		}
 	case "composer", "composer.phar":
-		if s, _ := sub(1, "-d", "--working-dir"); s == "install" {
+		if s, _ := sub("-d", "--working-dir"); s == "install" {
 			di.eco = "composer"
 			var missing []string
 			for _, f := range []string{"--no-scripts", "--no-autoloader"} {
@@ -194,7 +194,7 @@ func dependencyInstall(src string, c *shellcmd.Command) (depInstall, bool) {
 			return di, true
 		}
 	case "cargo":
-		if s, _ := sub(1, "--manifest-path", "-Z", "--config", "--color"); s == "build" || s == "install" || s == "fetch" || s == "test" {
+		if s, _ := sub("--manifest-path", "-Z", "--config", "--color"); s == "build" || s == "install" || s == "fetch" || s == "test" {
 			di.eco = "cargo"
 			di.needsSources = true
 			if s == "install" && !c.Has("--path") {

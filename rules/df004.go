@@ -27,7 +27,7 @@ func pipCacheKeptRule() *Rule {
 					for _, r := range stageRuns(d, ds) {
 						for _, c := range r.script.Commands {
 							pc, ok := pipInstall(c)
-							if !ok || !pipCacheKept(r.state, r.run, r.script, c) {
+							if !ok || !pipCacheKept(r.state, r.script, c) {
 								continue
 							}
 							mount := "RUN --mount=type=cache,target=/root/.cache/pip"

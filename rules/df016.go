@@ -48,7 +48,7 @@ type cacheUse struct {
 
 // cacheUses lists, in order, the commands of a RUN that download through
 // a manager's cache and have no cache mount for it.
-func cacheUses(d *project.Dockerfile, ds dfStage, r dfStepContext) []cacheUse {
+func cacheUses(ds dfStage, r dfStepContext) []cacheUse {
 	var out []cacheUse
 	for _, c := range r.script.Commands {
 		m := ""
@@ -66,7 +66,7 @@ func cacheUses(d *project.Dockerfile, ds dfStage, r dfStepContext) []cacheUse {
 				m = "uv"
 			case pc.sub != "install":
 				continue
-			case ds.shipped || !pipCacheKept(r.state, r.run, r.script, c):
+			case ds.shipped || !pipCacheKept(r.state, r.script, c):
 				// DF004's territory, or the cache is off on purpose.
 				continue
 			default:
@@ -76,7 +76,7 @@ func cacheUses(d *project.Dockerfile, ds dfStage, r dfStepContext) []cacheUse {
 			switch di.eco {
 			case "uv", "npm", "yarn", "pnpm", "go":
 				m = di.eco
-				if m == "go" && !strings.Contains(" mod build install test ", " "+firstOperand(c)+" ") {
+				if m == "go" && !contains([]string{"mod", "build", "install", "test"}, firstOperand(c)) {
 					continue
 				}
 			}
@@ -99,8 +99,9 @@ func firstOperand(c *shellcmd.Command) string {
 // mountFlags are the --mount flags a manager needs in this stage.
 func mountFlags(st *dfState, name string) []string {
 	m := cacheManagers[name]
-	var out []string
-	for _, dir := range m.cacheDirs(st) {
+	dirs := m.cacheDirs(st)
+	out := make([]string, 0, len(dirs))
+	for _, dir := range dirs {
 		f := "--mount=type=cache,target=" + dir
 		if m.locked {
 			f += ",sharing=locked"
@@ -111,7 +112,7 @@ func mountFlags(st *dfState, name string) []string {
 }
 
 func cacheMountFinding(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfStage, r dfStepContext) (finding.Finding, bool) {
-	uses := cacheUses(d, ds, r)
+	uses := cacheUses(ds, r)
 	if len(uses) == 0 {
 		return finding.Finding{}, false
 	}

@@ -70,7 +70,7 @@ type dfStage struct {
 // dockerfileStages walks every stage of d, tracking WORKDIR, USER, SHELL
 // and ENV/ARG, and inheriting them from an earlier stage named in FROM.
 func dockerfileStages(d *project.Dockerfile) []dfStage {
-	var out []dfStage
+	out := make([]dfStage, 0, len(d.Stages))
 	final := map[string]*dfState{} // stage name (lowercase) -> state at its end
 	for i, st := range d.Stages {
 		state := &dfState{env: map[string]string{}, image: st.BaseName}
@@ -418,7 +418,7 @@ func (e *dfEditor) scriptEdit(rs *project.RunScript, start, end int, text string
 func commandText(rs *project.RunScript, c *shellcmd.Command) string {
 	t := strings.Join(strings.Fields(rs.Text(c)), " ")
 	if rs.Exec && c.Depth == 0 {
-		var words []string
+		words := make([]string, 0, len(c.Wrappers)+len(c.Args))
 		for _, w := range append(append([]shellcmd.Word(nil), c.Wrappers...), c.Args...) {
 			words = append(words, w.Value)
 		}

@@ -198,7 +198,7 @@ func envDisables(v string) bool {
 // cache in the image layer: no --no-cache-dir, no PIP_NO_CACHE_DIR in the
 // stage or on the command, no cache mount over the cache, and no removal
 // of the cache in the same RUN.
-func pipCacheKept(st *dfState, run *instructions.RunCommand, rs *project.RunScript, c *shellcmd.Command) bool {
+func pipCacheKept(st *dfState, rs *project.RunScript, c *shellcmd.Command) bool {
 	if c.Has("--no-cache-dir") {
 		return false
 	}
