@@ -120,6 +120,10 @@ func copyBeforeInstallStage(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfS
 	if len(lines) > 1 {
 		what = fmt.Sprintf("%d dependency installs", len(lines))
 	}
+	if len(lines) > 3 {
+		lines = append(lines[:3], fmt.Sprintf("and %d more", len(lines)-3))
+		related = related[:3]
+	}
 	copyText := strings.Join(strings.Fields(whole.in.Text), " ")
 	msg := fmt.Sprintf("%s copies the whole build context before %s (%s): any change to any file invalidates the install's cached layer, so every build installs all dependencies again",
 		copyText, what, strings.Join(lines, ", "))

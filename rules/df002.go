@@ -29,8 +29,9 @@ func aptUpdateAlone() *Rule {
 				ed := newDFEditor(p.Project, d)
 				for _, ds := range dockerfileStages(d) {
 					runs := stageRuns(d, ds)
+					next := nextInstalls(runs)
 					for k := range runs {
-						for _, f := range updateAloneFindings(p, d, ed, ds, runs, k) {
+						for _, f := range updateAloneFindings(p, d, ed, ds, runs, k, next[k]) {
 							if seen.first(f) {
 								p.Report(f)
 							}
@@ -50,7 +51,7 @@ var osFamilyInstallHint = map[string]string{
 	"zypper": "RUN zypper --non-interactive install <packages> && zypper clean --all",
 }
 
-func updateAloneFindings(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfStage, runs []dfStepContext, k int) []finding.Finding {
+func updateAloneFindings(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfStage, runs []dfStepContext, k int, next map[string]int) []finding.Finding {
 	r := runs[k]
 	installs := map[string]bool{}
 	onlyUpdates := r.script.Flat && len(r.script.Commands) > 0
@@ -88,8 +89,11 @@ func updateAloneFindings(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfStag
 			Range:    r.script.CommandRange(c),
 			Fix:      &finding.Fix{},
 		}
-		target, tc := nextInstall(runs, k, fam)
-		if target < 0 {
+		target, tc := -1, (*shellcmd.Command)(nil)
+		if j, ok := next[fam]; ok {
+			target, tc = j, familyInstall(runs[j], fam)
+		}
+		if tc == nil {
 			f.Message = fmt.Sprintf("%q runs in a RUN without an install, and nothing later in this stage installs packages: it only adds package lists to the image", text)
 			f.Fix.Message = "remove it, or update and install in the same RUN: " + osFamilyInstallHint[fam]
 			if onlyUpdates && len(updates) == 1 {
@@ -122,17 +126,34 @@ func updateAloneFindings(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfStag
 	return out
 }
 
-// nextInstall finds the first later RUN of the stage that installs
-// packages of the family, and its install command.
-func nextInstall(runs []dfStepContext, k int, fam string) (int, *shellcmd.Command) {
-	for j := k + 1; j < len(runs); j++ {
+// nextInstalls returns, for each RUN of a stage, the index of the first
+// later RUN that installs packages, per package manager family.
+func nextInstalls(runs []dfStepContext) []map[string]int {
+	out := make([]map[string]int, len(runs))
+	cur := map[string]int{}
+	for j := len(runs) - 1; j >= 0; j-- {
+		snapshot := make(map[string]int, len(cur))
+		for k, v := range cur {
+			snapshot[k] = v
+		}
+		out[j] = snapshot
 		for _, c := range runs[j].script.Commands {
-			if o, ok := osPackage(c); ok && o.family == fam && o.isInstall() {
-				return j, c
+			if o, ok := osPackage(c); ok && o.isInstall() {
+				cur[o.family] = j
 			}
 		}
 	}
-	return -1, nil
+	return out
+}
+
+// familyInstall is the first install command of a family in a RUN.
+func familyInstall(r dfStepContext, fam string) *shellcmd.Command {
+	for _, c := range r.script.Commands {
+		if o, ok := osPackage(c); ok && o.family == fam && o.isInstall() {
+			return c
+		}
+	}
+	return nil
 }
 
 // mergeUpdateEdits moves the update into the install's RUN: it deletes
@@ -142,6 +163,9 @@ func nextInstall(runs []dfStepContext, k int, fam string) (int, *shellcmd.Comman
 // not a plain command of its RUN's top-level && / ; list.
 func mergeUpdateEdits(ed *dfEditor, ds dfStage, runs []dfStepContext, k, target int, us *project.RunScript, uc, tc *shellcmd.Command) []finding.Edit {
 	t := runs[target]
+	if t.step-runs[k].step > maxStepsBetween {
+		return nil
+	}
 	if t.script.Exec || tc.Depth > 0 || tc.In != 0 || tc.Next == shellcmd.OpPipe ||
 		(tc.Prev != shellcmd.OpNone && tc.Prev != shellcmd.OpAnd && tc.Prev != shellcmd.OpSeq) {
 		return nil

@@ -28,15 +28,20 @@ func mkdirBeforeWorkdir() *Rule {
 			for _, d := range p.Project.Dockerfiles {
 				ed := newDFEditor(p.Project, d)
 				for _, ds := range dockerfileStages(d) {
-					for i, step := range ds.steps {
-						run, ok := step.cmd.(*instructions.RunCommand)
-						if !ok {
-							continue
-						}
-						for _, f := range mkdirFindings(p, d, ed, ds, i, run) {
-							if seen.first(f) {
-								p.Report(f)
+					// Walk backwards, knowing for each directory the first
+					// later WORKDIR that creates it.
+					later := workdirIndex{}
+					for i := len(ds.steps) - 1; i >= 0; i-- {
+						step := ds.steps[i]
+						switch c := step.cmd.(type) {
+						case *instructions.RunCommand:
+							for _, f := range mkdirFindings(p, d, ed, ds, i, c, later) {
+								if seen.first(f) {
+									p.Report(f)
+								}
 							}
+						case *instructions.WorkdirCommand:
+							later.add(step.state.after(d, c).workdir, i)
 						}
 					}
 				}
@@ -70,7 +75,7 @@ func mkdirDirs(d *project.Dockerfile, st *dfState, c *shellcmd.Command) []string
 	return dirs
 }
 
-func mkdirFindings(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfStage, i int, run *instructions.RunCommand) []finding.Finding {
+func mkdirFindings(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfStage, i int, run *instructions.RunCommand, later workdirIndex) []finding.Finding {
 	step := ds.steps[i]
 	rs := runScript(d, run, step.state)
 	if rs == nil || !rs.Flat || len(rs.Commands) == 0 {
@@ -90,11 +95,12 @@ func mkdirFindings(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfStage, i i
 		var wd *instructions.WorkdirCommand
 		last := i
 		for _, dir := range dirs {
-			j, w := coveringWorkdir(ds, i, dir)
-			if w == nil {
+			j, ok := later[dir]
+			if !ok || j-i > maxStepsBetween {
 				wd = nil
 				break
 			}
+			w, _ := ds.steps[j].cmd.(*instructions.WorkdirCommand)
 			if j > last {
 				last = j
 			}
@@ -159,38 +165,19 @@ func mkdirFindings(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfStage, i i
 	return out
 }
 
-// coveringWorkdir finds the first WORKDIR after step i whose directory is
-// dir or below it.
-func coveringWorkdir(ds dfStage, i int, dir string) (int, *instructions.WorkdirCommand) {
-	for j := i + 1; j < len(ds.steps); j++ {
-		w, ok := ds.steps[j].cmd.(*instructions.WorkdirCommand)
-		if !ok {
-			continue
-		}
-		next := ""
-		if j+1 < len(ds.steps) {
-			next = ds.steps[j+1].state.workdir
-		} else {
-			next = resolveDirNoVars(ds.steps[j].state.workdir, w.Path)
-		}
-		if next == dir || strings.HasPrefix(next, dir+"/") {
-			return j, w
-		}
-	}
-	return 0, nil
-}
+// maxStepsBetween bounds how far apart a mkdir and its WORKDIR may be
+// (the instructions between are all checked).
+const maxStepsBetween = 200
 
-func resolveDirNoVars(dir, p string) string {
-	if strings.Contains(p, "$") {
-		return ""
+// workdirIndex maps a directory to the step of the first later WORKDIR
+// that creates it (its own directory or one below).
+type workdirIndex map[string]int
+
+func (w workdirIndex) add(dir string, step int) {
+	for n := 0; dir != "" && dir != "/" && n < 64; n++ {
+		w[dir] = step
+		dir = path.Dir(dir)
 	}
-	if path.IsAbs(p) {
-		return path.Clean(p)
-	}
-	if dir == "" {
-		return ""
-	}
-	return path.Join(dir, p)
 }
 
 // mentionsDirs reports whether a command of the script other than skip
