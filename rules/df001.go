@@ -290,6 +290,12 @@ func planCopyFirst(d *project.Dockerfile, ds dfStage, whole *wholeCopy, ir insta
 		for _, di := range ir.installs {
 			p := di.prefetch
 			if !di.needsSources {
+				// Fetch with the install itself; running it again after
+				// the copy is then quick, except for npm ci, which always
+				// starts over.
+				if di.eco == "npm" && contains([]string{"ci", "clean-install", "ic", "install-clean", "isntall-clean", "install-ci-test", "cit"}, firstOperand(di.cmd)) {
+					exact = false
+				}
 				p = commandTextWith(rs.Src, di.cmd)
 			}
 			if p == "" {
