@@ -24,7 +24,7 @@ func engineUnreachable() *Check {
 		Section:  SectionEngine,
 		Severity: finding.SeverityError,
 		Since:    "0.1.0",
-		Timeout:  EngineTimeout + time.Second,
+		Timeout:  EngineTimeout + 2*time.Second,
 		Run: func(ctx context.Context, p *Probe) {
 			e := p.Facts.Engine(ctx)
 			if e.EndpointErr != nil {
@@ -110,8 +110,8 @@ func answeringAlternative(ctx context.Context, env *Env, chosen string) (dockere
 		return dockerengine.Alternative{}, false
 	}
 	for _, alt := range dockerengine.Alternatives(env.engineLookup(), chosen) {
-		if ctx.Err() != nil {
-			break
+		if deadline, ok := ctx.Deadline(); ctx.Err() != nil || (ok && time.Until(deadline) < 2*alternativeTimeout) {
+			break // keep time to report what was found
 		}
 		client, err := dockerengine.New(alt.Host, env.Dial)
 		if err != nil {

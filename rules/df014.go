@@ -92,7 +92,7 @@ func ignoredSource(ctx *project.BuildContext, files *project.ContextFiles, ignor
 		return f, true
 	}
 	fix := fmt.Sprintf("if the image needs it, re-include it with an exception line `!%s` after line %d of %s (or narrow that pattern); otherwise remove it from the %s",
-		target, lineOf(by), ignore.Path, cs.instr)
+		target, ignoreLineOf(by), ignore.Path, cs.instr)
 	f.Fix = &finding.Fix{Message: fix}
 	if src != nil {
 		end := src.Pos(len(src.Data))
@@ -105,7 +105,7 @@ func ignoredSource(ctx *project.BuildContext, files *project.ContextFiles, ignor
 	return f, true
 }
 
-func lineOf(p *project.IgnorePattern) int {
+func ignoreLineOf(p *project.IgnorePattern) int {
 	if p == nil {
 		return 0
 	}

@@ -183,7 +183,8 @@ func TestLintFiles(t *testing.T) {
 	tutorial := "../../testdata/projects/flask-postgres"
 	out, _, code := run(t, tutorial, tutorialShell, "lint", "--format", "json", "Dockerfile")
 	if code != ExitFindings || !strings.Contains(out, `"file": "Dockerfile"`) ||
-		strings.Contains(out, "docker-compose.yml") || strings.Contains(out, `"file": ".env"`) {
+		strings.Contains(out, "docker-compose.yml") || strings.Contains(out, `"file": ".env"`) ||
+		!strings.Contains(out, `"rule": "DF001"`) || !strings.Contains(out, `"rule": "DF002"`) || !strings.Contains(out, `"rule": "DF007"`) {
 		t.Errorf("Dockerfile alone: exit %d, %s", code, out)
 	}
 	// .env is related to the CP001 findings (it holds USER, PASSWORD, DB).

@@ -106,6 +106,7 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 	l.loadDockerignores()
 	l.indexContexts()
 	l.loadAppFiles()
+	l.loadManifests()
 	l.p.Git = NewGit(opt.Git, root, l.gitPaths())
 	return l.p, nil
 }

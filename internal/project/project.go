@@ -291,4 +291,7 @@ type BuildContext struct {
 	Service string
 	// index lists the context's files on first use (Files, contextfiles.go).
 	index *contextIndex
+	// Manifests are the dependency manifests found in the context (see
+	// ManifestPatterns), context-relative, directories ending in "/".
+	Manifests []string
 }

@@ -1,0 +1,445 @@
+package rules
+
+import (
+	"path"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
+
+	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/project"
+	"github.com/envdoctor/envdoctor/internal/shellcmd"
+)
+
+// dfState is what is in effect before an instruction of a stage, as far
+// as the Dockerfile itself says (the base image's own WORKDIR, USER and
+// ENV are unknown).
+type dfState struct {
+	// workdir is the absolute working directory, or "" when unknown (an
+	// image's own WORKDIR, a variable).
+	workdir string
+	// user is the last USER of the stage (or of the stage it builds on),
+	// "" when none was written.
+	user string
+	// shell is the SHELL in effect, nil for the default.
+	shell []string
+	// env holds the ENV and ARG names set so far, with their values as
+	// written (ARG without a default: "").
+	env map[string]string
+	// image is the base image of the stage (through FROM <stage>).
+	image string
+}
+
+func (s *dfState) clone() *dfState {
+	c := *s
+	c.env = make(map[string]string, len(s.env))
+	for k, v := range s.env {
+		c.env[k] = v
+	}
+	c.shell = append([]string(nil), s.shell...)
+	return &c
+}
+
+// rootUser reports whether the stage runs as root as far as the
+// Dockerfile says (no USER, or USER root / 0).
+func (s *dfState) rootUser() bool {
+	u, _, _ := strings.Cut(s.user, ":")
+	return u == "" || u == "root" || u == "0"
+}
+
+// dfStep is one instruction of a stage with the state before it.
+type dfStep struct {
+	index int // in the stage's Commands
+	cmd   instructions.Command
+	state *dfState
+}
+
+// dfStage is a stage with its steps.
+type dfStage struct {
+	index int
+	stage instructions.Stage
+	steps []dfStep
+	// shipped is true when the stage's layers end up in the built image:
+	// the target stage (compose build.target, else the last one) and the
+	// stages it is built FROM.
+	shipped bool
+}
+
+// dockerfileStages walks every stage of d, tracking WORKDIR, USER, SHELL
+// and ENV/ARG, and inheriting them from an earlier stage named in FROM.
+func dockerfileStages(d *project.Dockerfile) []dfStage {
+	out := make([]dfStage, 0, len(d.Stages))
+	final := map[string]*dfState{} // stage name (lowercase) -> state at its end
+	for i, st := range d.Stages {
+		state := &dfState{env: map[string]string{}, image: st.BaseName}
+		if prev, ok := final[strings.ToLower(st.BaseName)]; ok {
+			state = prev.clone()
+		} else if st.BaseName == "scratch" {
+			state.workdir = "/"
+		}
+		ds := dfStage{index: i, stage: st}
+		for j, c := range st.Commands {
+			ds.steps = append(ds.steps, dfStep{index: j, cmd: c, state: state})
+			state = state.after(d, c)
+		}
+		if st.Name != "" {
+			final[strings.ToLower(st.Name)] = state
+		}
+		out = append(out, ds)
+	}
+	markShipped(d, out)
+	return out
+}
+
+// after returns the state after instruction c.
+func (s *dfState) after(d *project.Dockerfile, c instructions.Command) *dfState {
+	switch c := c.(type) {
+	case *instructions.WorkdirCommand:
+		n := s.clone()
+		n.workdir = resolveDir(d, s, s.workdir, c.Path)
+		return n
+	case *instructions.UserCommand:
+		n := s.clone()
+		n.user = c.User
+		return n
+	case *instructions.ShellCommand:
+		n := s.clone()
+		n.shell = append([]string(nil), c.Shell...)
+		return n
+	case *instructions.EnvCommand:
+		n := s.clone()
+		for _, kv := range c.Env {
+			n.env[kv.Key] = kv.Value
+		}
+		return n
+	case *instructions.ArgCommand:
+		n := s.clone()
+		for _, kv := range c.Args {
+			v := ""
+			if kv.Value != nil {
+				v = *kv.Value
+			}
+			if _, ok := n.env[kv.Key]; !ok || kv.Value != nil {
+				n.env[kv.Key] = v
+			}
+		}
+		return n
+	}
+	return s
+}
+
+// resolveDir resolves a WORKDIR, cd or mkdir path against dir; "" when it
+// cannot be known.
+func resolveDir(d *project.Dockerfile, s *dfState, dir, p string) string {
+	if strings.Contains(p, "$") {
+		v, ok := expandStageVars(d, s, p)
+		if !ok {
+			return ""
+		}
+		p = v
+	}
+	if p == "" {
+		return ""
+	}
+	if path.IsAbs(p) {
+		return path.Clean(p)
+	}
+	if dir == "" {
+		return ""
+	}
+	return path.Join(dir, p)
+}
+
+// stageEnv is the shell lexer's view of a stage's ENV/ARG values.
+type stageEnv struct {
+	vals    map[string]string
+	missing bool
+}
+
+func (e *stageEnv) Get(k string) (string, bool) {
+	v, ok := e.vals[k]
+	if !ok || strings.Contains(v, "$") {
+		e.missing = true
+	}
+	return v, ok
+}
+
+func (e *stageEnv) Keys() []string {
+	keys := make([]string, 0, len(e.vals))
+	for k := range e.vals {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// expandStageVars expands $VAR in word with the stage's ENV/ARG values,
+// the way BuildKit does for WORKDIR; ok is false when a value is unknown.
+func expandStageVars(d *project.Dockerfile, s *dfState, word string) (string, bool) {
+	env := &stageEnv{vals: s.env}
+	res, err := shell.NewLex(d.EscapeToken()).ProcessWordWithMatches(word, env)
+	if err != nil || env.missing {
+		return "", false
+	}
+	return res.Result, true
+}
+
+func markShipped(d *project.Dockerfile, stages []dfStage) {
+	if len(stages) == 0 {
+		return
+	}
+	target := len(stages) - 1
+	if d.Target != "" {
+		target = -1
+		for i, s := range stages {
+			if strings.EqualFold(s.stage.Name, d.Target) {
+				target = i
+			}
+		}
+		if target < 0 {
+			return
+		}
+	}
+	for i := target; i >= 0; {
+		stages[i].shipped = true
+		base := strings.ToLower(stages[i].stage.BaseName)
+		next := -1
+		for j := i - 1; j >= 0; j-- {
+			if strings.ToLower(stages[j].stage.Name) == base {
+				next = j
+				break
+			}
+		}
+		i = next
+	}
+}
+
+// posixShell reports whether RUN's shell form runs a POSIX-style shell:
+// the default /bin/sh (unless the escape token is a backtick, the mark of
+// a Windows Dockerfile whose default shell is cmd), or a SHELL naming one.
+func posixShell(d *project.Dockerfile, s *dfState) bool {
+	if len(s.shell) == 0 {
+		return d.EscapeToken() != '`'
+	}
+	return shellcmd.IsShell(path.Base(s.shell[0]))
+}
+
+// runScript parses a RUN's script when its shell is POSIX-style (an exec
+// form RUN is always parsed); nil otherwise or when the text is missing.
+func runScript(d *project.Dockerfile, run *instructions.RunCommand, s *dfState) *project.RunScript {
+	if run.PrependShell && !posixShell(d, s) {
+		return nil
+	}
+	rs := d.RunScript(run)
+	if rs == nil || rs.Err != nil {
+		return nil
+	}
+	return rs
+}
+
+// runMount is one --mount flag of a RUN.
+type runMount struct {
+	typ    string // bind (the default), cache, tmpfs, secret, ssh
+	target string
+}
+
+// runMounts reads a RUN's --mount flags as written (BuildKit's parsed
+// mounts are only filled in when the build expands variables).
+func runMounts(in *project.InstructionText) []runMount {
+	if in == nil {
+		return nil
+	}
+	var out []runMount
+	for _, f := range in.Flags {
+		name, val, ok := strings.Cut(strings.TrimPrefix(f.Value, "--"), "=")
+		if !ok || !strings.EqualFold(name, "mount") {
+			continue
+		}
+		m := runMount{typ: "bind"}
+		for _, field := range strings.Split(val, ",") {
+			k, v, _ := strings.Cut(field, "=")
+			switch strings.ToLower(strings.TrimSpace(k)) {
+			case "type":
+				m.typ = strings.ToLower(strings.TrimSpace(v))
+			case "target", "dst", "destination":
+				m.target = strings.Trim(strings.TrimSpace(v), `"'`)
+			}
+		}
+		if m.target != "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// mountCovers reports whether a RUN mounts a cache, tmpfs or bind
+// directory at dir or above it (so files written under dir stay out of the
+// image).
+func mountCovers(in *project.InstructionText, dir string) bool {
+	for _, m := range runMounts(in) {
+		if m.typ != "cache" && m.typ != "tmpfs" && m.typ != "bind" {
+			continue
+		}
+		t := path.Clean(m.target)
+		if t == dir || strings.HasPrefix(dir, strings.TrimSuffix(t, "/")+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// ownLines returns the first and last line (the Dockerfile's own lines)
+// of an instruction location, heredoc bodies included.
+func ownLines(loc []parser.Range) (start, end int) {
+	for _, r := range loc {
+		for _, l := range []int{r.Start.Line, r.End.Line} {
+			if l <= 0 {
+				continue
+			}
+			if start == 0 || l < start {
+				start = l
+			}
+			if l > end {
+				end = l
+			}
+		}
+	}
+	return start, end
+}
+
+// dfEditor builds line edits for a Dockerfile, in its own file or, for a
+// dockerfile_inline block, in the compose file (each line indented). It
+// refuses lines it cannot map exactly.
+type dfEditor struct {
+	d      *project.Dockerfile
+	file   *project.Source
+	indent string
+}
+
+func newDFEditor(p *project.Project, d *project.Dockerfile) *dfEditor {
+	if d.Source == nil {
+		return nil
+	}
+	if !d.Inline {
+		return &dfEditor{d: d, file: d.Source}
+	}
+	src := p.Sources[d.Path]
+	if src == nil {
+		return nil
+	}
+	return &dfEditor{d: d, file: src, indent: strings.Repeat(" ", d.ColOffset)}
+}
+
+// lineOK reports whether own line n is exactly a line of the file.
+func (e *dfEditor) lineOK(n int) bool {
+	if e == nil || n < 1 || n > e.d.Source.LineCount() {
+		return false
+	}
+	if !e.d.Inline {
+		return true
+	}
+	own := e.d.Source.Line(n)
+	got := e.file.Line(n + e.d.LineOffset)
+	if own == "" {
+		return strings.TrimSpace(got) == ""
+	}
+	return got == e.indent+own
+}
+
+// lines returns the range of own lines from..to (whole lines, line ends
+// included) in the file, with their text as the file has it.
+func (e *dfEditor) lines(from, to int) (finding.Range, string, bool) {
+	if e == nil || from < 1 || to < from {
+		return finding.Range{}, "", false
+	}
+	var b strings.Builder
+	for n := from; n <= to; n++ {
+		if !e.lineOK(n) {
+			return finding.Range{}, "", false
+		}
+		b.WriteString(e.file.Line(n + e.d.LineOffset))
+		b.WriteByte('\n')
+	}
+	last := to + e.d.LineOffset
+	r := finding.Range{File: e.d.Path, Start: finding.Pos{Line: from + e.d.LineOffset, Col: 1}}
+	if last < e.file.LineCount() || strings.HasSuffix(string(e.file.Data), "\n") {
+		r.End = finding.Pos{Line: last + 1, Col: 1}
+		return r, b.String(), true
+	}
+	// The last line of a file without a final line end.
+	r.End = finding.Pos{Line: last, Col: len(e.file.Line(last)) + 1}
+	return r, strings.TrimSuffix(b.String(), "\n"), true
+}
+
+// newLines renders new Dockerfile lines for insertion (indented for an
+// inline Dockerfile), each ending in a newline.
+func (e *dfEditor) newLines(lines ...string) string {
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(e.indent)
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// deleteLines is an edit removing own lines from..to.
+func (e *dfEditor) deleteLines(from, to int) (finding.Edit, bool) {
+	r, text, ok := e.lines(from, to)
+	if !ok {
+		return finding.Edit{}, false
+	}
+	if !strings.HasSuffix(text, "\n") && r.Start.Line > 1 {
+		// Last line without a line end: take the previous line end.
+		prev := e.file.Line(r.Start.Line - 1)
+		r.Start = finding.Pos{Line: r.Start.Line - 1, Col: len(prev) + 1}
+	}
+	return finding.Edit{Range: r}, true
+}
+
+// scriptEdit is an edit of a RUN's script text at script offsets
+// [start, end), refused when a touched line cannot be mapped exactly.
+func (e *dfEditor) scriptEdit(rs *project.RunScript, start, end int, text string) (finding.Edit, bool) {
+	if e == nil {
+		return finding.Edit{}, false
+	}
+	r := rs.Range(start, end)
+	for l := r.Start.Line; l <= r.End.Line; l++ {
+		if !e.lineOK(l - e.d.LineOffset) {
+			return finding.Edit{}, false
+		}
+	}
+	return finding.Edit{Range: r, NewText: text}, true
+}
+
+// commandText is a command's text for messages, shortened (an exec-form
+// command as the words it runs).
+func commandText(rs *project.RunScript, c *shellcmd.Command) string {
+	t := strings.Join(strings.Fields(rs.Text(c)), " ")
+	if rs.Exec && c.Depth == 0 {
+		words := make([]string, 0, len(c.Wrappers)+len(c.Args))
+		for _, w := range append(append([]shellcmd.Word(nil), c.Wrappers...), c.Args...) {
+			words = append(words, w.Value)
+		}
+		t = strings.Join(words, " ")
+	}
+	if len(t) > 60 {
+		t = t[:57] + "..."
+	}
+	return t
+}
+
+// lineOf is the line (in the file) where an instruction starts.
+func lineOf(d *project.Dockerfile, loc []parser.Range) int {
+	return d.InstructionRange(loc).Start.Line
+}
+
+// argInsert is the text that adds an argument after a word of c: " arg"
+// in a shell script, `, "arg"` between the JSON strings of an exec form.
+func argInsert(rs *project.RunScript, c *shellcmd.Command, arg string) string {
+	if rs.Exec && c.Depth == 0 {
+		return `, "` + arg + `"`
+	}
+	return " " + arg
+}
