@@ -48,10 +48,10 @@ func interpolate(c *project.Compose, cf *project.ComposeFile, s string) string {
 		return s
 	}
 	env := fileEnv(c, cf)
-	out, err := template.Substitute(s, func(k string) (string, bool) {
+	out, err := template.SubstituteWithOptions(s, func(k string) (string, bool) {
 		v, ok := env[k]
 		return v, ok
-	})
+	}, template.WithoutLogging) // rules report unset variables (CP001), never compose-go's log
 	if err != nil {
 		return s
 	}

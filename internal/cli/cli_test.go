@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sirupsen/logrus"
+
 	"github.com/envdoctor/envdoctor/rules"
 )
 
@@ -266,5 +268,23 @@ func TestOutputFile(t *testing.T) {
 	data, err := os.ReadFile(outPath)
 	if err != nil || !json.Valid(data) || !bytes.Contains(data, []byte(`"ruleId": "CP001"`)) {
 		t.Errorf("report file: %v %s", err, data)
+	}
+}
+
+// TestNoLibraryLogging: compose-go logs through logrus' global logger, which
+// writes to the process's stderr behind envdoctor's back. Every rule and
+// the loader must keep it quiet: the output is envdoctor's alone.
+func TestNoLibraryLogging(t *testing.T) {
+	var logged bytes.Buffer
+	std := logrus.StandardLogger()
+	prev := std.Out
+	std.SetOutput(&logged)
+	defer std.SetOutput(prev)
+	for _, dir := range []string{"../../testdata/projects/flask-postgres"} {
+		run(t, dir, tutorialShell, "lint")
+		run(t, dir, nil, "lint", "--format", "json")
+	}
+	if logged.Len() > 0 {
+		t.Errorf("a library logged:\n%s", logged.String())
 	}
 }
