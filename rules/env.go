@@ -4,5 +4,6 @@ package rules
 func envRules() []*Rule {
 	return []*Rule{
 		envSyntax(),
+		duplicateKey(),
 	}
 }
