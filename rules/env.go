@@ -5,5 +5,6 @@ func envRules() []*Rule {
 	return []*Rule{
 		envSyntax(),
 		duplicateKey(),
+		unusedVariable(),
 	}
 }
