@@ -6,5 +6,6 @@ func envRules() []*Rule {
 		envSyntax(),
 		duplicateKey(),
 		unusedVariable(),
+		exampleDrift(),
 	}
 }
