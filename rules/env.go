@@ -7,5 +7,6 @@ func envRules() []*Rule {
 		duplicateKey(),
 		unusedVariable(),
 		exampleDrift(),
+		crlfEnvFile(),
 	}
 }
