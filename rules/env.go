@@ -8,5 +8,6 @@ func envRules() []*Rule {
 		unusedVariable(),
 		exampleDrift(),
 		crlfEnvFile(),
+		ambiguousValue(),
 	}
 }
