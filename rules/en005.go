@@ -342,8 +342,9 @@ func commentAmbiguities(l envLine) []ambiguity {
 			readLegacy: "part of the value",
 		},
 	}
-	if secret && v2 != base {
-		a.what = "the text after the value" // part of a secret for compose v2
+	if secret {
+		// It may be part of the secret for some reader: never print it.
+		a.what = "the inline comment after the value"
 	}
 	if v2 == base {
 		a.fix = "move the comment to its own line above"
@@ -422,9 +423,9 @@ func quoteAmbiguities(l envLine) []ambiguity {
 		start := l.lineEnd - len(trimmedAfter)
 		out = append(out, ambiguity{
 			r:    l.rng(start, l.lineEnd),
-			what: fmt.Sprintf("the text %q after the closing quote", trimmedAfter),
+			what: junkWhat(l.e.Key, trimmedAfter),
 			reads: [3]string{
-				readV2:     fmt.Sprintf("%s is set, and %q is read as another name (a bare key)", l.e.Key, trimmedAfter),
+				readV2:     fmt.Sprintf("%s is set, and the text is read as another name (a bare key)", l.e.Key),
 				readV1:     fmt.Sprintf("python-dotenv skips the whole line with a warning, so %s is unset", l.e.Key),
 				readLegacy: "kept as part of the value",
 			},
@@ -455,6 +456,13 @@ func quoteAmbiguities(l envLine) []ambiguity {
 		}
 	}
 	return out
+}
+
+func junkWhat(key, text string) string {
+	if looksSecret(key) {
+		return "the text after the closing quote"
+	}
+	return fmt.Sprintf("the text %q after the closing quote", text)
 }
 
 // portableUnquoted reports whether a value reads the same unquoted in every
