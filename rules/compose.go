@@ -9,5 +9,6 @@ func composeRules() []*Rule {
 		obsoleteVersion(),
 		unpinnedImage(),
 		undefinedService(),
+		eolImage(),
 	}
 }

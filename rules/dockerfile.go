@@ -5,5 +5,6 @@ func dockerfileRules() []*Rule {
 	return []*Rule{
 		dockerfileSyntax(),
 		unpinnedBaseImage(),
+		eolBaseImage(),
 	}
 }
