@@ -487,8 +487,9 @@ var pyVariable = regexp.MustCompile(`\$\{([^}:]*)(?::-([^}]*))?\}`)
 func referenceAmbiguities(l envLine) []ambiguity {
 	inner, innerStart := l.inner()
 	if l.quote == '\'' {
-		var out []ambiguity
-		for _, m := range pyVariable.FindAllStringIndex(inner, -1) {
+		matches := pyVariable.FindAllStringIndex(inner, -1)
+		out := make([]ambiguity, 0, len(matches))
+		for _, m := range matches {
 			ref := inner[m[0]:m[1]]
 			out = append(out, ambiguity{
 				r:    l.rng(innerStart+m[0], innerStart+m[1]),

@@ -138,9 +138,9 @@ func TestExitCodes(t *testing.T) {
 		{"findings", tutorial, []string{"lint"}, ExitFindings, ""},
 		{"exit-zero", tutorial, []string{"lint", "--exit-zero"}, ExitOK, ""},
 		{"fail-level none", tutorial, []string{"lint", "--fail-level", "none"}, ExitOK, ""},
-		{"disable the errors", tutorial, []string{"lint", "--disable", "unset-variable,CP005", "--disable", "shadowed-variable"}, ExitOK, ""},
+		{"disable the errors", tutorial, []string{"lint", "--disable", "unset-variable,CP005", "--disable", "shadowed-variable", "--disable", "eol-image,eol-base-image"}, ExitOK, ""},
 		{"info fails at info", tutorial, []string{"lint", "--disable", "CP001,CP002", "--fail-level", "info"}, ExitFindings, ""},
-		{"info passes at warning", tutorial, []string{"lint", "--disable", "CP001,CP002"}, ExitOK, ""},
+		{"info passes at warning", tutorial, []string{"lint", "--disable", "CP001,CP002,CP018,DF006"}, ExitOK, ""},
 		{"json same code", tutorial, []string{"lint", "--format", "json"}, ExitFindings, ""},
 		{"bad format", tutorial, []string{"lint", "--format", "xml"}, ExitError, "xml"},
 		{"bad fail level", tutorial, []string{"lint", "--fail-level", "fatal"}, ExitError, "fatal"},
@@ -173,9 +173,13 @@ func TestExitCodes(t *testing.T) {
 // anchored in them) are reported.
 func TestLintFiles(t *testing.T) {
 	tutorial := "../../testdata/projects/flask-postgres"
-	out, _, code := run(t, tutorial, tutorialShell, "lint", "--format", "json", "Dockerfile")
+	out, _, code := run(t, tutorial, tutorialShell, "lint", "--format", "json", "--disable", "DF006", "Dockerfile")
 	if code != ExitOK || !strings.Contains(out, `"findings": []`) {
 		t.Errorf("Dockerfile alone: exit %d, %s", code, out)
+	}
+	out, _, _ = run(t, tutorial, tutorialShell, "lint", "--format", "json", "Dockerfile")
+	if strings.Count(out, `"rule": "DF006"`) != 1 || strings.Count(out, `"rule": `) != 1 {
+		t.Errorf("Dockerfile alone: want only DF006, got %s", out)
 	}
 	// .env is related to the CP001 findings (it holds USER, PASSWORD, DB).
 	out, _, code = run(t, tutorial, tutorialShell, "lint", "--format", "json", ".env")
