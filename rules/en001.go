@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 	"github.com/envdoctor/envdoctor/internal/project"
@@ -23,15 +22,17 @@ func duplicateKey() *Rule {
 		Run: func(p *Pass) {
 			for _, ef := range composeReadEnvFiles(p.Project) {
 				byKey := map[string][]int{}
+				pos := make([]int, len(ef.Entries)) // index of each entry in its key's list
 				for i, e := range ef.Entries {
+					pos[i] = len(byKey[e.Key])
 					byKey[e.Key] = append(byKey[e.Key], i)
 				}
 				for i, e := range ef.Entries {
 					idx := byKey[e.Key]
-					if len(idx) < 2 || idx[len(idx)-1] == i {
+					if len(idx) < 2 || pos[i] == len(idx)-1 {
 						continue
 					}
-					reportDuplicate(p, ef, i, idx)
+					reportDuplicate(p, ef, i, idx[pos[i]:])
 				}
 			}
 		},
@@ -56,12 +57,17 @@ func reportDuplicate(p *Pass, ef *project.EnvFile, i int, idx []int) {
 			msg += "; otherwise this line's value is used"
 		}
 	} else {
-		later := laterLines(ef, idx, i)
+		again := fmt.Sprintf("line %d", ef.Entries[idx[1]].Line)
 		keeps := "the last one"
-		if len(later) > 1 {
+		switch later := len(idx) - 1; {
+		case later == 2:
+			again = fmt.Sprintf("lines %d and %d", ef.Entries[idx[1]].Line, last.Line)
+			keeps = fmt.Sprintf("the last one (line %d)", last.Line)
+		case later > 2:
+			again = fmt.Sprintf("line %d and %d more times", ef.Entries[idx[1]].Line, later-1)
 			keeps = fmt.Sprintf("the last one (line %d)", last.Line)
 		}
-		msg = fmt.Sprintf("duplicate key %q: set again on %s, and compose keeps %s, so this line has no effect", e.Key, joinLines(later), keeps)
+		msg = fmt.Sprintf("duplicate key %q: set again on %s, and compose keeps %s, so this line has no effect", e.Key, again, keeps)
 	}
 	f := finding.Finding{
 		Range:   e.KeyRange,
@@ -83,36 +89,6 @@ func reportDuplicate(p *Pass, ef *project.EnvFile, i int, idx []int) {
 		Safe: !referencedBetween(ef, e.Key, i, idx),
 	}
 	p.Report(f)
-}
-
-// laterLines are the lines of the occurrences after entry i.
-func laterLines(ef *project.EnvFile, idx []int, i int) []int {
-	var out []int
-	for _, j := range idx {
-		if j > i {
-			out = append(out, ef.Entries[j].Line)
-		}
-	}
-	return out
-}
-
-// joinLines renders "line 3" or "lines 3, 5 and 8".
-func joinLines(lines []int) string {
-	if len(lines) == 1 {
-		return fmt.Sprintf("line %d", lines[0])
-	}
-	var b strings.Builder
-	b.WriteString("lines ")
-	for k, l := range lines {
-		switch {
-		case k == len(lines)-1:
-			b.WriteString(" and ")
-		case k > 0:
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%d", l)
-	}
-	return b.String()
 }
 
 // lastValued is the last entry of idx that has a value (not a bare KEY).

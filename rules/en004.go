@@ -38,6 +38,8 @@ func crlfEnvFile() *Rule {
 
 func checkCR(p *Pass, ef *project.EnvFile) {
 	data := ef.Source.Data
+	quoted := quotedSpans(ef)
+	next := 0
 	first := -1
 	crlf, lone, inQuotes := 0, 0, 0
 	var edits []finding.Edit
@@ -57,7 +59,10 @@ func checkCR(p *Pass, ef *project.EnvFile) {
 			lone++
 			edits = append(edits, finding.Edit{Range: r, NewText: "\n"})
 		}
-		if insideQuotedValue(ef, i) {
+		for next < len(quoted) && quoted[next][1] <= i {
+			next++
+		}
+		if next < len(quoted) && quoted[next][0] <= i {
 			inQuotes++
 		}
 	}
@@ -101,18 +106,19 @@ func checkCR(p *Pass, ef *project.EnvFile) {
 	})
 }
 
-// insideQuotedValue reports whether offset falls inside a quoted value.
-func insideQuotedValue(ef *project.EnvFile, offset int) bool {
+// quotedSpans are the byte spans of the quoted values, in file order.
+func quotedSpans(ef *project.EnvFile) [][2]int {
+	var out [][2]int
 	for _, e := range ef.Entries {
 		start, end := ef.Source.Offset(e.ValueRange.Start), ef.Source.Offset(e.ValueRange.End)
-		if start < 0 || end <= start || offset < start || offset >= end {
+		if start < 0 || end <= start {
 			continue
 		}
 		if q := ef.Source.Data[start]; q == '"' || q == '\'' {
-			return true
+			out = append(out, [2]int{start, end})
 		}
 	}
-	return false
+	return out
 }
 
 // gitattributesPattern is the .gitattributes pattern that covers the file:

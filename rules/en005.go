@@ -31,6 +31,9 @@ const (
 
 var readerNames = [3]string{"docker compose v2", "docker-compose 1.26-1.29", "docker-compose 1.25 and older"}
 
+// maxPerLine caps the findings of one kind on one line.
+const maxPerLine = 10
+
 // ambiguity is one construct of an env file line that the readers read
 // differently.
 type ambiguity struct {
@@ -57,8 +60,9 @@ func ambiguousValue() *Rule {
 		Run: func(p *Pass) {
 			for _, ef := range composeReadEnvFiles(p.Project) {
 				interp := ef.Role == project.RoleDotEnv || ef.Role == project.RoleEnvFileFlag
+				data := string(ef.Source.Data)
 				for _, e := range ef.Entries {
-					for _, a := range entryAmbiguities(ef, e, interp) {
+					for _, a := range entryAmbiguities(ef, data, e, interp) {
 						f := finding.Finding{
 							Range:   a.r,
 							Message: fmt.Sprintf("%s: %s (%s)", e.Key, a.what, renderReads(a.reads)),
@@ -118,9 +122,9 @@ type envLine struct {
 	quote     byte
 }
 
-func newEnvLine(ef *project.EnvFile, e project.EnvEntry) (envLine, bool) {
+func newEnvLine(ef *project.EnvFile, data string, e project.EnvEntry) (envLine, bool) {
 	src := ef.Source
-	l := envLine{ef: ef, e: e, data: string(src.Data)}
+	l := envLine{ef: ef, e: e, data: data}
 	l.lineStart = src.Offset(finding.Pos{Line: e.Line, Col: 1})
 	l.keyStart, l.keyEnd = src.Offset(e.KeyRange.Start), src.Offset(e.KeyRange.End)
 	l.valStart, l.valEnd = src.Offset(e.ValueRange.Start), src.Offset(e.ValueRange.End)
@@ -172,6 +176,9 @@ func (l envLine) sameForV2(start, end int, text string) bool {
 	if i := strings.IndexByte(l.data[l.lineEnd:], '\n'); i >= 0 {
 		lineEnd = l.lineEnd + i + 1
 	}
+	if lineEnd-l.lineStart > 64<<10 {
+		return false // not worth parsing twice: no edit for a huge entry
+	}
 	before := l.data[l.lineStart:lineEnd]
 	after := l.data[l.lineStart:start] + text + l.data[end:lineEnd]
 	lookup := func(k string) (string, bool) { return "\x00" + k + "\x00", true }
@@ -188,8 +195,8 @@ func (l envLine) sameForV2(start, end int, text string) bool {
 	return true
 }
 
-func entryAmbiguities(ef *project.EnvFile, e project.EnvEntry, interp bool) []ambiguity {
-	l, ok := newEnvLine(ef, e)
+func entryAmbiguities(ef *project.EnvFile, data string, e project.EnvEntry, interp bool) []ambiguity {
+	l, ok := newEnvLine(ef, data, e)
 	if !ok {
 		return nil
 	}
@@ -434,7 +441,7 @@ func quoteAmbiguities(l envLine) []ambiguity {
 		})
 	}
 	if l.quote == '"' {
-		for i := 0; i+1 < len(inner); i++ {
+		for i := 0; i+1 < len(inner) && len(out) < maxPerLine; i++ {
 			if inner[i] != '\\' {
 				continue
 			}
@@ -487,7 +494,7 @@ var pyVariable = regexp.MustCompile(`\$\{([^}:]*)(?::-([^}]*))?\}`)
 func referenceAmbiguities(l envLine) []ambiguity {
 	inner, innerStart := l.inner()
 	if l.quote == '\'' {
-		matches := pyVariable.FindAllStringIndex(inner, -1)
+		matches := pyVariable.FindAllStringIndex(inner, maxPerLine)
 		out := make([]ambiguity, 0, len(matches))
 		for _, m := range matches {
 			ref := inner[m[0]:m[1]]
@@ -507,6 +514,8 @@ func referenceAmbiguities(l envLine) []ambiguity {
 	var out []ambiguity
 	var legacyRefs []string
 	legacyStart := -1
+	refs := project.ScanVarRefs(inner) // once: the value may be long
+	next := 0
 	for i := 0; i < len(inner); i++ {
 		if inner[i] == '\\' && l.quote == '"' && i+1 < len(inner) {
 			if inner[i+1] == '$' {
@@ -523,14 +532,19 @@ func referenceAmbiguities(l envLine) []ambiguity {
 			i++
 			continue
 		}
-		refs := project.ScanVarRefs(inner[i:])
-		if len(refs) == 0 || refs[0].Start != 0 {
+		if len(out)+len(legacyRefs) >= maxPerLine {
+			break // enough to make the point; a huge value stays cheap
+		}
+		for next < len(refs) && refs[next].Start < i {
+			next++
+		}
+		if next >= len(refs) || refs[next].Start != i {
 			continue
 		}
-		r := refs[0]
-		text := inner[i : i+r.End]
-		start, end := innerStart+i, innerStart+i+r.End
-		i += r.End - 1
+		r := refs[next]
+		text := inner[r.Start:r.End]
+		start, end := innerStart+r.Start, innerStart+r.End
+		i = r.End - 1
 		switch {
 		case text[1] != '{':
 			a := ambiguity{

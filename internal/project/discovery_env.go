@@ -34,7 +34,9 @@ func discoveryEnvironment(shell map[string]string, opt Options) map[string]strin
 	if len(files) == 0 {
 		return shell
 	}
-	vals, err := dotenv.GetEnvFromFile(shell, files)
+	var vals map[string]string
+	var err error
+	quietly(func() { vals, err = dotenv.GetEnvFromFile(shell, files) })
 	if err != nil {
 		return shell // the interpolation env files report it
 	}

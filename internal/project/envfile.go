@@ -19,7 +19,11 @@ import (
 func ParseEnvFile(src *Source, role EnvFileRole) *EnvFile {
 	ef := &EnvFile{Path: src.Path, Role: role, Source: src}
 	ef.Entries = scanEnvEntries(src)
-	if _, err := dotenv.ParseWithLookup(bytes.NewReader(src.Data), func(string) (string, bool) { return "", false }); err != nil {
+	var err error
+	quietly(func() {
+		_, err = dotenv.ParseWithLookup(bytes.NewReader(src.Data), func(string) (string, bool) { return "", false })
+	})
+	if err != nil {
 		line := errorLine(err.Error())
 		msg := err.Error()
 		if m := lineErrPrefix.FindStringSubmatch(msg); m != nil {
