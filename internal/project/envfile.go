@@ -91,6 +91,9 @@ func scanEnvEntries(src *Source) []EnvEntry {
 	data := string(src.Data)
 	var out []EnvEntry
 	i := 0
+	if strings.HasPrefix(data, "\xef\xbb\xbf") {
+		i = 3 // a UTF-8 BOM, which compose skips
+	}
 	for i < len(data) {
 		// Skip whitespace (including newlines) and comment lines.
 		for i < len(data) && unicode.IsSpace(rune(data[i])) {
