@@ -21,5 +21,6 @@ func composeRules() []*Rule {
 		dockerSocketMount(),
 		bindSourceMissing(),
 		remoteInclude(),
+		eolImage(),
 	}
 }

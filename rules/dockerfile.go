@@ -9,6 +9,7 @@ func dockerfileRules() []*Rule {
 		aptListsKept(),
 		pipCacheKeptRule(),
 		unpinnedBaseImage(),
+		eolBaseImage(),
 		mkdirBeforeWorkdir(),
 		addForLocalFiles(),
 		runsAsRoot(),

@@ -4,5 +4,10 @@ package rules
 func envRules() []*Rule {
 	return []*Rule{
 		envSyntax(),
+		duplicateKey(),
+		unusedVariable(),
+		exampleDrift(),
+		crlfEnvFile(),
+		ambiguousValue(),
 	}
 }

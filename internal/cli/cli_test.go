@@ -133,7 +133,7 @@ func TestExitCodes(t *testing.T) {
 	// A project whose only finding is CP005 (info): the policy cases do
 	// not depend on which rules fire on the tutorial.
 	infoOnly := t.TempDir()
-	if err := os.WriteFile(filepath.Join(infoOnly, "compose.yaml"), []byte("version: \"3.8\"\nservices:\n  web:\n    image: nginx:1.27\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(infoOnly, "compose.yaml"), []byte("version: \"3.8\"\nservices:\n  web:\n    image: ghcr.io/acme/web:1.0\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {

@@ -145,7 +145,9 @@ func (l *loader) environment(shell map[string]string, files []*EnvFile) (env, fr
 			// Compose would stop; keep what precedes the bad line.
 			data = data[:max(0, ef.Source.Offset(finding.Pos{Line: ef.Error.Range.Start.Line, Col: 1}))]
 		}
-		vals, err := dotenv.ParseWithLookup(bytes.NewReader(data), lookup)
+		var vals map[string]string
+		var err error
+		quietly(func() { vals, err = dotenv.ParseWithLookup(bytes.NewReader(data), lookup) })
 		if err != nil {
 			continue
 		}
@@ -467,9 +469,12 @@ func includeEnv(parent map[string]string, dir string) (env map[string]string, re
 	if err != nil {
 		return env, false
 	}
-	vals, err := dotenv.ParseWithLookup(bytes.NewReader(data), func(k string) (string, bool) {
-		v, ok := parent[k]
-		return v, ok
+	var vals map[string]string
+	quietly(func() {
+		vals, err = dotenv.ParseWithLookup(bytes.NewReader(data), func(k string) (string, bool) {
+			v, ok := parent[k]
+			return v, ok
+		})
 	})
 	if err != nil {
 		return env, false

@@ -19,7 +19,11 @@ import (
 func ParseEnvFile(src *Source, role EnvFileRole) *EnvFile {
 	ef := &EnvFile{Path: src.Path, Role: role, Source: src}
 	ef.Entries = scanEnvEntries(src)
-	if _, err := dotenv.ParseWithLookup(bytes.NewReader(src.Data), func(string) (string, bool) { return "", false }); err != nil {
+	var err error
+	quietly(func() {
+		_, err = dotenv.ParseWithLookup(bytes.NewReader(src.Data), func(string) (string, bool) { return "", false })
+	})
+	if err != nil {
 		line := errorLine(err.Error())
 		msg := err.Error()
 		if m := lineErrPrefix.FindStringSubmatch(msg); m != nil {
@@ -87,6 +91,9 @@ func scanEnvEntries(src *Source) []EnvEntry {
 	data := string(src.Data)
 	var out []EnvEntry
 	i := 0
+	if strings.HasPrefix(data, "\xef\xbb\xbf") {
+		i = 3 // a UTF-8 BOM, which compose skips
+	}
 	for i < len(data) {
 		// Skip whitespace (including newlines) and comment lines.
 		for i < len(data) && unicode.IsSpace(rune(data[i])) {

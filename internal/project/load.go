@@ -75,7 +75,8 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 	}
 	env := environMap(opt.Environ)
 
-	composeFiles, err := discoverComposeFiles(absDir, opt, env)
+	discoveryEnv := discoveryEnvironment(env, opt)
+	composeFiles, err := discoverComposeFiles(absDir, opt, discoveryEnv)
 	if err != nil {
 		return nil, err
 	}
@@ -85,8 +86,9 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 		if err := requireDir(opt.ProjectDirectory, root); err != nil {
 			return nil, err
 		}
-	} else if len(composeFiles) > 0 && len(opt.ComposeFiles) > 0 {
-		// docker compose: the project directory is the first file's.
+	} else if len(composeFiles) > 0 && (len(opt.ComposeFiles) > 0 || discoveryEnv["COMPOSE_FILE"] != "") {
+		// docker compose: the project directory is the first file's,
+		// whether -f or COMPOSE_FILE named it.
 		root = filepath.Dir(composeFiles[0])
 	}
 
