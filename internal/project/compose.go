@@ -63,6 +63,9 @@ func (l *loader) loadCompose(ctx context.Context, files []string, shell map[stri
 	for _, cf := range c.Files {
 		if cf.Root == nil {
 			yamlOK = false
+		} else if deep := depthError(cf); deep != nil {
+			c.LoadErrors = append(c.LoadErrors, *deep)
+			yamlOK = false
 		}
 	}
 	recorder := &unsetRecorder{}
@@ -81,6 +84,7 @@ func (l *loader) loadCompose(ctx context.Context, files []string, shell map[stri
 		l.loadBuilds(c)
 	} else {
 		l.p.Name = composeloader.NormalizeProjectName(filepath.Base(l.root))
+		l.lintBuildsWithoutModel(c) // the Dockerfiles are still linted
 	}
 	return nil
 }
@@ -316,6 +320,9 @@ var (
 // composeError turns a compose-go error into a located syntax error: a YAML
 // line, or a "services.app.ports.0 ..." path looked up in the node index.
 func (l *loader) composeError(err error) SyntaxError {
+	if se, ok := l.refineComposeError(err); ok {
+		return se
+	}
 	msg := err.Error()
 	file := ""
 	if m := absPrefixRe.FindStringSubmatch(msg); m != nil {
@@ -573,6 +580,11 @@ func (l *loader) loadBuilds(c *Compose) {
 	for name, svc := range c.Model.Services {
 		services[name] = svc
 	}
+	l.loadBuildsOf(c, services)
+}
+
+// loadBuildsOf records the builds of the given services.
+func (l *loader) loadBuildsOf(c *Compose, services map[string]types.ServiceConfig) {
 	names := make([]string, 0, len(services))
 	for n := range services {
 		names = append(names, n)

@@ -50,16 +50,25 @@ func MappingPairs(n *yaml.Node) [][2]*yaml.Node {
 }
 
 func mappingPairs(n *yaml.Node, depth int) [][2]*yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode || depth > 32 {
+	return collectPairs(n, depth, map[*yaml.Node]bool{})
+}
+
+// collectPairs flattens a mapping with its merges. Each merged mapping is
+// visited once: a second visit could add no key the first did not, and
+// without the check an alias bomb of merges (each level merging the one
+// before nine times) takes exponential time.
+func collectPairs(n *yaml.Node, depth int, visited map[*yaml.Node]bool) [][2]*yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode || depth > 32 || visited[n] {
 		return nil
 	}
+	visited[n] = true
 	var own, merged [][2]*yaml.Node
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if isMergeKey(k) {
 			for _, src := range mergeSources(v) {
-				merged = append(merged, mappingPairs(src, depth+1)...)
+				merged = append(merged, collectPairs(src, depth+1, visited)...)
 			}
 			continue
 		}
