@@ -238,6 +238,7 @@ func (l *loader) composeModel(ctx context.Context, files []string, env map[strin
 			// up interpolation; only the second application matters.
 			if o.Interpolate != nil {
 				o.Interpolate.Substitute = rec.substitute
+				o.Interpolate.TypeCastMapping = l.prunedCasts(o.Interpolate.TypeCastMapping)
 			}
 			o.SkipConsistencyCheck = true
 			// env_file and label_file are resolved below, so that a bad or
@@ -590,6 +591,12 @@ func (l *loader) loadBuildsOf(c *Compose, services map[string]types.ServiceConfi
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	shared := map[string]*Dockerfile{}
+	for _, df := range l.p.Dockerfiles {
+		if !df.Inline {
+			shared[df.Path] = df
+		}
+	}
 	for _, name := range names {
 		svc := services[name]
 		if svc.Build == nil {
@@ -617,13 +624,10 @@ func (l *loader) loadBuildsOf(c *Compose, services map[string]types.ServiceConfi
 			}
 			dfAbs := absPath(ctxAbs, dockerfile)
 			// Two services built from the same Dockerfile share it.
-			for _, existing := range l.p.Dockerfiles {
-				if existing.Path == l.rel(dfAbs) && !existing.Inline {
-					df = existing
-				}
-			}
+			df = shared[l.rel(dfAbs)]
 			if df == nil {
 				df = l.loadDockerfile(dfAbs, ctx)
+				shared[df.Path] = df
 			} else {
 				ctx.Dockerfile = df
 			}
