@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Times `envdoctor lint` of the tutorial's project against dclint (npm) on
-# the project's compose file alone, side by side in one run, and prints the
-# ratio. Usage: bench/compare.sh [RUNS]   (default 20 runs each)
+# Times `envdoctor lint` against dclint (npm, pinned version) side by side:
+# on the tutorial's project (its compose file alone for dclint), and on
+# generated projects of 500 and 1,000 services (bench/gen, the same files as
+# BenchmarkLint500Services and BenchmarkLint1000Services). Prints the mean
+# wall time and CPU time (user + sys) per run, and the ratios.
+# Usage: bench/compare.sh [RUNS] [RUNS_BIG]   (default 20 runs on the
+# tutorial, 5 on the generated projects). Results: docs/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-20}
+runs_big=${2:-5}
 tools="${ENVDOCTOR_TOOLS_DIR:-$HOME/.cache/envdoctor-ci}"
 mkdir -p "$tools"
 if [ ! -x "$tools/dclint/node_modules/.bin/dclint" ]; then
@@ -12,23 +17,47 @@ if [ ! -x "$tools/dclint/node_modules/.bin/dclint" ]; then
   (cd "$tools/dclint" && npm install --no-audit --no-fund --silent dclint@3.1.0)
 fi
 go build -o "$tools/envdoctor" ./cmd/envdoctor
+ed="$tools/envdoctor"
+dclint="$tools/dclint/node_modules/.bin/dclint"
 project=testdata/projects/flask-postgres
 
-# mean_ms CMD...: mean wall time of RUNS runs, in milliseconds (one warm-up).
-mean_ms() {
+gen=$(mktemp -d)
+trap 'rm -rf "$gen"' EXIT
+for n in 500 1000; do
+  go run ./bench/gen -n "$n" "$gen/s$n"
+done
+
+# measure N CMD...: mean wall and CPU (user + sys) milliseconds of N runs,
+# after one warm-up run, as "WALL CPU". The machine may be shared: CPU time
+# is the steadier of the two.
+measure() {
+  local n=$1
+  shift
   "$@" >/dev/null 2>&1 || true
-  local start end
-  start=$(date +%s%N)
-  for _ in $(seq "$runs"); do "$@" >/dev/null 2>&1 || true; done
-  end=$(date +%s%N)
-  echo "scale=2; ($end - $start) / $runs / 1000000" | bc
+  local TIMEFORMAT='%R %U %S' out real user sys
+  out=$({ time (for _ in $(seq "$n"); do "$@" >/dev/null 2>&1 || true; done); } 2>&1)
+  read -r real user sys <<<"$out"
+  echo "$(echo "scale=1; $real * 1000 / $n" | bc) $(echo "scale=1; ($user + $sys) * 1000 / $n" | bc)"
 }
 
-ed=$(mean_ms "$tools/envdoctor" lint "$project" --no-color)
-dc=$(mean_ms "$tools/dclint/node_modules/.bin/dclint" "$project/docker-compose.yml")
-ver=$(mean_ms "$tools/envdoctor" version)
-printf '%-52s %10s\n' "command ($runs runs each, mean wall time)" "ms"
-printf '%-52s %10s\n' "envdoctor lint $project" "$ed"
-printf '%-52s %10s\n' "dclint $project/docker-compose.yml" "$dc"
-printf '%-52s %10s\n' "envdoctor version" "$ver"
-printf 'dclint / envdoctor: %sx\n' "$(echo "scale=1; $dc / $ed" | bc)"
+ratio() { echo "scale=1; $1 / $2" | bc; }
+
+row() { printf '%-30s %10s %10s %10s %10s %8s %8s\n' "$@"; }
+
+row "input" "ed wall" "ed cpu" "dclint wall" "dclint cpu" "x wall" "x cpu"
+declare -A ed_cpu
+for input in tutorial s500 s1000; do
+  case $input in
+  tutorial) dir=$project file=$project/docker-compose.yml n=$runs label="tutorial ($runs runs)" ;;
+  *) dir=$gen/$input file=$gen/$input/compose.yaml n=$runs_big label="${input#s} services ($runs_big runs)" ;;
+  esac
+  read -r ew ec <<<"$(measure "$n" "$ed" lint "$dir" --no-color)"
+  read -r dw dc <<<"$(measure "$n" "$dclint" "$file")"
+  ed_cpu[$input]=$ec
+  row "$label" "$ew" "$ec" "$dw" "$dc" "$(ratio "$dw" "$ew")" "$(ratio "$dc" "$ec")"
+done
+read -r vw vc <<<"$(measure "$runs" "$ed" version)"
+row "envdoctor version" "$vw" "$vc" "" "" "" ""
+printf '1,000 / 500 services (envdoctor CPU): %sx\n' "$(echo "scale=2; ${ed_cpu[s1000]} / ${ed_cpu[s500]}" | bc)"
+printf 'milliseconds per run; x = dclint / envdoctor; %s, %s CPUs, load average %s\n' \
+  "$(uname -sm)" "$(getconf _NPROCESSORS_ONLN)" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
@@ -35,13 +34,14 @@ func portAllInterfaces() *Rule {
 			}
 			bindings, _ := ports.Collect(c) // unreadable ports: CP000
 			images := map[string]string{}
+			built := dockerfilesByService(p.Project)
 			for _, b := range bindings {
 				if !ports.IsUnspecified(b.HostIP) {
 					continue
 				}
 				image, ok := images[b.Service]
 				if !ok {
-					image = serviceImage(p.Project, b.Service)
+					image = serviceImage(p.Project, b.Service, built)
 					images[b.Service] = image
 				}
 				server, port, ok := sensitiveServer(image, b.ContainerPort)
@@ -221,7 +221,7 @@ func longLoopbackEdit(b ports.Binding) (finding.Edit, string, bool) {
 
 // serviceImage is the image a service runs: its image:, or for a build the
 // base image of the Dockerfile's target stage; "" when unknown.
-func serviceImage(p *project.Project, name string) string {
+func serviceImage(p *project.Project, name string, built map[string]*project.Dockerfile) string {
 	c := p.Compose
 	if c.Model == nil {
 		for _, s := range serviceNodes(c) {
@@ -241,12 +241,23 @@ func serviceImage(p *project.Project, name string) string {
 	if svc.Build == nil {
 		return svc.Image
 	}
-	for _, d := range p.Dockerfiles {
-		if slices.Contains(d.Services, name) {
-			return finalBaseImage(d)
-		}
+	if d := built[name]; d != nil {
+		return finalBaseImage(d)
 	}
 	return ""
+}
+
+// dockerfilesByService maps each service to the Dockerfile it builds.
+func dockerfilesByService(p *project.Project) map[string]*project.Dockerfile {
+	out := map[string]*project.Dockerfile{}
+	for _, d := range p.Dockerfiles {
+		for _, s := range d.Services {
+			if _, ok := out[s]; !ok {
+				out[s] = d
+			}
+		}
+	}
+	return out
 }
 
 // finalBaseImage is the image the target stage (or the last one) starts

@@ -6,6 +6,8 @@ import (
 	"io"
 	"path/filepath"
 	"testing"
+
+	"github.com/envdoctor/envdoctor/internal/benchgen"
 )
 
 // BenchmarkLintExample measures the whole in-process `envdoctor lint` of the
@@ -47,5 +49,36 @@ func BenchmarkLintExampleSARIF(b *testing.B) {
 	for b.Loop() {
 		out.Reset()
 		Run(context.Background(), []string{"lint", "--format", "sarif"}, env)
+	}
+}
+
+// BenchmarkLint500Services and BenchmarkLint1000Services lint a generated
+// project (internal/benchgen: builds, ports, environment with
+// interpolation, depends_on, volumes, a .env and one Dockerfile per built
+// service). bench/compare.sh times the same project against dclint; the
+// results are in docs/performance.md.
+func BenchmarkLint500Services(b *testing.B)  { benchLintGenerated(b, 500) }
+func BenchmarkLint1000Services(b *testing.B) { benchLintGenerated(b, 1000) }
+
+func benchLintGenerated(b *testing.B, services int) {
+	dir := b.TempDir()
+	if err := benchgen.Write(dir, services); err != nil {
+		b.Fatal(err)
+	}
+	env := Env{
+		Stdout: io.Discard, Stderr: io.Discard,
+		Getwd:      func() (string, error) { return dir, nil },
+		IsTerminal: func(io.Writer) bool { return false },
+	}
+	b.ReportAllocs()
+	cpu0, ok := processCPU()
+	for b.Loop() {
+		if code := Run(context.Background(), []string{"lint"}, env); code == ExitError {
+			b.Fatalf("exit %d", code)
+		}
+	}
+	if cpu1, ok1 := processCPU(); ok && ok1 {
+		// All the process's threads: the collector's work included.
+		b.ReportMetric(float64((cpu1-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 	}
 }

@@ -6,6 +6,11 @@
 // types.ParsePortConfig, which is docker/go-connections' nat.ParsePortSpec):
 // the same splitting on ':', the same bracketed IPv6 addresses, the same
 // range rules. Bad input is an error value, never a panic.
+//
+// An unquoted 5000:5000 is a string: compose-go decodes with go.yaml.in/yaml
+// v4, whose YAML 1.2 resolver has no YAML 1.1 sexagesimal integers (yaml.v2
+// read it as 5000*60+5000). A plain number (8080, 0x1F) is an integer that
+// compose formats in decimal, as Collect does.
 package ports
 
 import (

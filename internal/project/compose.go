@@ -63,6 +63,9 @@ func (l *loader) loadCompose(ctx context.Context, files []string, shell map[stri
 	for _, cf := range c.Files {
 		if cf.Root == nil {
 			yamlOK = false
+		} else if deep := depthError(cf); deep != nil {
+			c.LoadErrors = append(c.LoadErrors, *deep)
+			yamlOK = false
 		}
 	}
 	recorder := &unsetRecorder{}
@@ -82,6 +85,7 @@ func (l *loader) loadCompose(ctx context.Context, files []string, shell map[stri
 		l.loadBuilds(c)
 	} else {
 		l.p.Name = composeloader.NormalizeProjectName(filepath.Base(l.root))
+		l.lintBuildsWithoutModel(c) // the Dockerfiles are still linted
 	}
 	return nil
 }
@@ -238,6 +242,7 @@ func (l *loader) composeModel(ctx context.Context, files []string, env map[strin
 			// up interpolation; only the second application matters.
 			if o.Interpolate != nil {
 				o.Interpolate.Substitute = rec.substitute
+				o.Interpolate.TypeCastMapping = l.prunedCasts(o.Interpolate.TypeCastMapping)
 			}
 			o.SkipConsistencyCheck = true
 			o.SkipValidation = !l.opt.composeGoValidation // validateCompose does it
@@ -335,6 +340,9 @@ var (
 // composeError turns a compose-go error into a located syntax error: a YAML
 // line, or a "services.app.ports.0 ..." path looked up in the node index.
 func (l *loader) composeError(err error) SyntaxError {
+	if se, ok := l.refineComposeError(err); ok {
+		return se
+	}
 	msg := err.Error()
 	file := ""
 	if m := absPrefixRe.FindStringSubmatch(msg); m != nil {
@@ -599,11 +607,22 @@ func (l *loader) loadBuilds(c *Compose) {
 	for name, svc := range c.Model.Services {
 		services[name] = svc
 	}
+	l.loadBuildsOf(c, services)
+}
+
+// loadBuildsOf records the builds of the given services.
+func (l *loader) loadBuildsOf(c *Compose, services map[string]types.ServiceConfig) {
 	names := make([]string, 0, len(services))
 	for n := range services {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	shared := map[string]*Dockerfile{}
+	for _, df := range l.p.Dockerfiles {
+		if !df.Inline {
+			shared[df.Path] = df
+		}
+	}
 	for _, name := range names {
 		svc := services[name]
 		if svc.Build == nil {
@@ -631,13 +650,10 @@ func (l *loader) loadBuilds(c *Compose) {
 			}
 			dfAbs := absPath(ctxAbs, dockerfile)
 			// Two services built from the same Dockerfile share it.
-			for _, existing := range l.p.Dockerfiles {
-				if existing.Path == l.rel(dfAbs) && !existing.Inline {
-					df = existing
-				}
-			}
+			df = shared[l.rel(dfAbs)]
 			if df == nil {
 				df = l.loadDockerfile(dfAbs, ctx)
+				shared[df.Path] = df
 			} else {
 				ctx.Dockerfile = df
 			}

@@ -118,6 +118,7 @@ type loader struct {
 	opt      Options
 	p        *Project
 	includes []includeRef
+	castKeys map[string]bool // see prunedCasts
 }
 
 func requireDir(given, abs string) error {

@@ -50,16 +50,25 @@ func MappingPairs(n *yaml.Node) [][2]*yaml.Node {
 }
 
 func mappingPairs(n *yaml.Node, depth int) [][2]*yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode || depth > 32 {
+	return collectPairs(n, depth, map[*yaml.Node]bool{})
+}
+
+// collectPairs flattens a mapping with its merges. Each merged mapping is
+// visited once: a second visit could add no key the first did not, and
+// without the check an alias bomb of merges (each level merging the one
+// before nine times) takes exponential time.
+func collectPairs(n *yaml.Node, depth int, visited map[*yaml.Node]bool) [][2]*yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode || depth > 32 || visited[n] {
 		return nil
 	}
+	visited[n] = true
 	var own, merged [][2]*yaml.Node
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if isMergeKey(k) {
 			for _, src := range mergeSources(v) {
-				merged = append(merged, mappingPairs(src, depth+1)...)
+				merged = append(merged, collectPairs(src, depth+1, visited)...)
 			}
 			continue
 		}
@@ -201,36 +210,39 @@ func ScalarRefs(src *Source, n *yaml.Node) []LocatedRef {
 	if start < 0 {
 		return nil
 	}
-	data := string(src.Data)
+	// The scalar's raw text is searched from its start, within a window
+	// its value bounds (quotes, escapes and folding make the raw text
+	// longer than the value, never by this much): a reference that is not
+	// found must not cost a scan of the rest of the file, for each scalar.
+	end := min(len(src.Data), start+8*len(n.Value)+4096)
+	data := string(src.Data[start:end])
 	var out []LocatedRef
-	cursor := start
-	walk := func(rs []VarRef) {
-		for _, r := range rs {
-			text := n.Value[r.Start:r.End]
-			at := strings.Index(data[cursor:], text)
-			if at < 0 {
-				continue
-			}
-			s := cursor + at
-			out = append(out, LocatedRef{Ref: r, Text: text, Range: finding.Range{File: src.Path, Start: src.Pos(s), End: src.Pos(s + len(text))}})
-			cursor = s + len(text)
+	cursor := 0
+	locate := func(from int, r VarRef) (LocatedRef, bool) {
+		text := n.Value[r.Start:r.End]
+		at := strings.Index(data[from:], text)
+		if at < 0 {
+			return LocatedRef{}, false
+		}
+		s := start + from + at
+		return LocatedRef{Ref: r, Text: text, Range: finding.Range{File: src.Path, Start: src.Pos(s), End: src.Pos(s + len(text))}}, true
+	}
+	for _, r := range refs {
+		if lr, ok := locate(cursor, r); ok {
+			out = append(out, lr)
+			cursor = src.Offset(lr.Range.Start) - start + len(lr.Text)
 		}
 	}
-	walk(refs)
 	// Nested references are located inside their parent's text.
 	for _, lr := range append([]LocatedRef(nil), out...) {
 		if len(lr.Ref.Nested) == 0 {
 			continue
 		}
-		base := src.Offset(lr.Range.Start)
+		base := src.Offset(lr.Range.Start) - start
 		for _, nr := range flattenNested(lr.Ref) {
-			text := n.Value[nr.Start:nr.End]
-			at := strings.Index(data[base:], text)
-			if at < 0 {
-				continue
+			if nl, ok := locate(base, nr); ok {
+				out = append(out, nl)
 			}
-			s := base + at
-			out = append(out, LocatedRef{Ref: nr, Text: text, Range: finding.Range{File: src.Path, Start: src.Pos(s), End: src.Pos(s + len(text))}})
 		}
 	}
 	return out
