@@ -185,7 +185,6 @@ func TestHostileManyServices(t *testing.T) {
 	}
 }
 
-
 // loadBounded loads a project and fails (instead of hanging or exhausting
 // the machine) when the load does not end within a minute or allocates more
 // than 1 GiB: generous bounds that only an unbounded expansion crosses.
