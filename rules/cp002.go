@@ -31,11 +31,20 @@ func shadowedVariable() *Rule {
 			if c == nil {
 				return
 			}
+			// A key no compose file reads is not shadowed in any way that
+			// matters: EN002 reports it as unused, with the rename to make.
+			var used map[string]bool
+			if allReferencesVisible(c) {
+				used = usedVariables(p.Project)
+			}
 			for _, ef := range interpolationEnvFiles(p.Project) {
 				for _, e := range lastEntries(ef) {
 					shellValue, inShell := c.Shell[e.Key]
 					fileValue, inFile := c.FileValues[e.Key]
 					if e.Inherited || !inShell || !inFile || shellValue == fileValue {
+						continue
+					}
+					if used != nil && !used[e.Key] && !composeOwnVariables[strings.ToUpper(e.Key)] {
 						continue
 					}
 					sev := finding.SeverityWarning
