@@ -32,6 +32,14 @@ func All() []*Check {
 	all := []*Check{
 		engineUnreachable(),
 		enginePermissionDenied(),
+		contextMismatch(),
+		composeMissing(),
+		composeV1(),
+		engineTooOld(),
+		windowsContainersMode(),
+		diskLow(),
+		imagesToPull(),
+		platformMismatch(),
 		portInUse(),
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
