@@ -13,8 +13,8 @@ import (
 )
 
 // ComposeTimeout bounds each `version` call of a compose CLI. Compose v1 is
-// a Python program that takes about a second to start on a busy machine.
-const ComposeTimeout = 4 * time.Second
+// a Python program that takes one to two seconds to start on a busy machine.
+const ComposeTimeout = 5 * time.Second
 
 // ComposeCLI is what `docker compose version` and `docker-compose version`
 // said, asked once per run and shared by DK004 and DK005.
