@@ -6,10 +6,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 )
+
+var versionPrefix = regexp.MustCompile(`^/v[0-9]+\.[0-9]+`)
 
 // fakeEngine is a Docker engine on a loopback HTTP server: /_ping,
 // /version, /info and /images/{name}/json, with faults to order.
@@ -43,7 +46,7 @@ func (f *fakeEngine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "OK")
 		return
 	}
-	path = strings.TrimPrefix(path, "/v"+f.api())
+	path = versionPrefix.ReplaceAllString(path, "")
 	if f.HangOn != "" && strings.HasPrefix(path, f.HangOn) {
 		<-r.Context().Done()
 		return

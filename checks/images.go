@@ -160,7 +160,10 @@ func indexOf(list []string, s string) int {
 
 // inspectImage asks the engine about a local image; present is false when
 // the engine does not have it (404).
+// Each call is bounded by EngineTimeout.
 func inspectImage(ctx context.Context, c *dockerengine.Client, ref string) (img dockerengine.ImageInspect, present bool, err error) {
+	ctx, cancel := context.WithTimeout(ctx, EngineTimeout)
+	defer cancel()
 	err = c.Get(ctx, "/images/"+ref+"/json", nil, &img)
 	var e *dockerengine.Error
 	switch {
