@@ -43,8 +43,10 @@ func contextMismatch() *Check {
 			} else {
 				missingCredentialHelpers(p, ep)
 			}
-			if len(p.result.Findings) == 0 && e.EndpointErr == nil {
-				p.Detail("docker context %q (%s)", ep.Context, contextChoice(ep))
+			// Only beside a working engine: when DK001 has no detail of its
+			// own, this one must not become the section's status line.
+			if len(p.result.Findings) == 0 && e.Up() {
+				p.Detail("docker context %q, %s", ep.Context, contextChoice(ep))
 			}
 		},
 	}

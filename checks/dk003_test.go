@@ -40,7 +40,7 @@ func TestDK003(t *testing.T) {
 		want       []string // substrings of messages(); none means no finding
 		wantDetail string
 	}{
-		{name: "all default", wantDetail: `docker context "default" (the default)`},
+		{name: "all default"},
 		{name: "DOCKER_HOST overrides currentContext",
 			vars:  map[string]string{"DOCKER_HOST": "unix:///var/run/docker.sock"},
 			files: map[string]string{aliceConfig: `{"currentContext":"colima"}`, contextMetaFile("colima"): colima},
@@ -61,8 +61,8 @@ func TestDK003(t *testing.T) {
 			files:      map[string]string{aliceConfig: `{"currentContext":"colima"}`, contextMetaFile("colima"): colima},
 			wantDetail: `DOCKER_HOST and the context "colima" name the same engine`},
 		{name: "DOCKER_CONTEXT=default with DOCKER_HOST is consistent",
-			vars:       map[string]string{"DOCKER_HOST": "unix:///var/run/docker.sock", "DOCKER_CONTEXT": "default"},
-			wantDetail: `docker context "default" (chosen by DOCKER_HOST)`},
+			vars: map[string]string{"DOCKER_HOST": "unix:///var/run/docker.sock", "DOCKER_CONTEXT": "default"},
+		},
 		{name: "currentContext without metadata",
 			files: map[string]string{aliceConfig: `{"currentContext":"desktop-linux"}`},
 			want: []string{
@@ -103,6 +103,13 @@ func TestDK003(t *testing.T) {
 				t.Errorf("crashed: %s", r.Crashed)
 			}
 		})
+	}
+}
+
+func TestDK003DetailBesideAWorkingEngine(t *testing.T) {
+	r := runCheck(t, contextMismatch(), (&fakeEngine{}).env(t))
+	if !r.OK() || len(r.Details) != 1 || r.Details[0] != `docker context "default", the default` {
+		t.Errorf("got %s %q", messages(r), r.Details)
 	}
 }
 
