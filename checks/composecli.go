@@ -126,9 +126,11 @@ func composeVersion(ctx context.Context, env *Env, command, name string, args ..
 		return c
 	}
 	c.Works = true
-	if m := composeVersionPattern.FindStringSubmatch(string(stdout) + "\n" + string(stderr)); m != nil {
-		c.Version = strings.TrimSuffix(m[0][strings.Index(m[0], m[1]):], ",")
-		c.Major, _ = strconv.Atoi(m[1])
+	out := string(stdout) + "\n" + string(stderr)
+	if m := composeVersionPattern.FindStringSubmatchIndex(out); m != nil {
+		// From the major version to the end of the match: "2.27.0".
+		c.Version = strings.TrimSuffix(out[m[2]:m[1]], ",")
+		c.Major, _ = strconv.Atoi(out[m[2]:m[3]])
 	}
 	return c
 }

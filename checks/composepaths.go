@@ -47,8 +47,8 @@ func matchPath(cf *project.ComposeFile, pattern ...string) []yamlMatch {
 		var next []yamlMatch
 		for _, m := range cur {
 			v := resolve(m.value)
-			switch {
-			case seg == "[]":
+			switch seg {
+			case "[]":
 				if v == nil || v.Kind != yaml.SequenceNode {
 					continue
 				}

@@ -148,3 +148,21 @@ func TestDoctorContextAndHostFlags(t *testing.T) {
 		t.Errorf("stdout:\n%s", stdout)
 	}
 }
+
+// With -v every probe's details are listed, except the one that is already
+// the section's status.
+func TestDoctorVerboseDetails(t *testing.T) {
+	stdout, _, _ := runDoctorWith(t, "../../testdata/projects/flask-postgres", engineUp, tutorialShell, "doctor", "-v")
+	for _, want := range []string{
+		"[✓] Docker engine (Docker 20.10.24, API 1.41, linux/amd64 at unix:///var/run/docker.sock)\n",
+		"    • docker context \"default\", the default\n",
+		"[✓] Disk (40.0 GiB free of 100 GiB at /var/lib/docker)\n",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("missing %q in:\n%s", want, stdout)
+		}
+	}
+	if strings.Count(stdout, "Docker 20.10.24, API 1.41") != 1 {
+		t.Errorf("the section's status is repeated:\n%s", stdout)
+	}
+}
