@@ -145,3 +145,12 @@ func TestDK005ClassicFile(t *testing.T) {
 		t.Errorf("got:\n%s", located(r.Findings))
 	}
 }
+
+// A tag on a block collection is located on the key's line, at the tag.
+func TestDK005BlockTags(t *testing.T) {
+	p := loadProject(t, "services:\n  web:\n    image: x:1\n    ports: !override\n      - \"80:80\"\n    environment: !reset\n      A: b\n")
+	got := located(composeV1Gaps(p, ComposeCommand{Command: "docker-compose", Version: "1.29.2", Major: 1, Works: true}))
+	if !strings.Contains(got, "compose.yaml:4:12-4:21 error the `!override` tag") || !strings.Contains(got, "compose.yaml:6:18-6:24 error the `!reset` tag") || strings.Count(got, "\n") != 2 {
+		t.Errorf("got:\n%s", got)
+	}
+}
