@@ -111,11 +111,31 @@ func serveOnePing(c net.Conn) {
 	fmt.Fprint(c, "HTTP/1.1 200 OK\r\nApi-Version: 1.47\r\nOstype: linux\r\nContent-Length: 2\r\n\r\nOK")
 }
 
+// A selected context without metadata is DK003's to report (with
+// `docker context use default`); DK001 skips and says so, so the problem is
+// said once.
 func TestDK001MissingContext(t *testing.T) {
 	env := fakeEnv(nil, map[string]string{"/home/alice/.docker/config.json": `{"currentContext":"desktop-linux"}`})
-	got := messages(runCheck(t, engineUnreachable(), env))
+	r := runCheck(t, engineUnreachable(), env)
+	if len(r.Findings) != 0 || r.Skipped != "the selected docker context cannot be used (DK003)" {
+		t.Errorf("DK001: %s (skipped %q)", messages(r), r.Skipped)
+	}
+	got := messages(runCheck(t, contextMismatch(), env))
 	if !strings.Contains(got, `context "desktop-linux"`) || !strings.Contains(got, "docker context use default") {
+		t.Errorf("DK003 got:\n%s", got)
+	}
+}
+
+// Other endpoint errors stay DK001's.
+func TestDK001HostAndContextFlags(t *testing.T) {
+	env := fakeEnv(nil, nil)
+	env.HostFlag, env.ContextFlag = "unix:///x.sock", "colima"
+	got := messages(runCheck(t, engineUnreachable(), env))
+	if !strings.Contains(got, "DK001 error: no Docker engine can be chosen: conflicting options: either specify --host or --context, not both") {
 		t.Errorf("got:\n%s", got)
+	}
+	if got := messages(runCheck(t, contextMismatch(), env)); got != "" {
+		t.Errorf("DK003 reported a flag conflict:\n%s", got)
 	}
 }
 

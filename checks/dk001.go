@@ -27,6 +27,10 @@ func engineUnreachable() *Check {
 		Timeout:  EngineTimeout + 2*time.Second,
 		Run: func(ctx context.Context, p *Probe) {
 			e := p.Facts.Engine(ctx)
+			if isContextError(e.EndpointErr) {
+				p.Skip("the selected docker context cannot be used (DK003)")
+				return
+			}
 			if e.EndpointErr != nil {
 				p.Reportf("`docker context ls` lists the contexts; `docker context use default` selects the default engine",
 					"no Docker engine can be chosen: %v", e.EndpointErr)

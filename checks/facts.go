@@ -20,6 +20,9 @@ type Facts struct {
 
 	engineOnce sync.Once
 	engine     *Engine
+
+	composeOnce sync.Once
+	compose     *ComposeCLI
 }
 
 // NewFacts returns empty facts over env.

@@ -145,8 +145,15 @@ func writeDoctorReport(w io.Writer, in report.Input, results []*checks.Result, s
 			}
 		}
 		if in.Verbose {
+			// Every detail but the one already shown as the section's
+			// status (the first detail of the first probe that has one).
+			shown := false
 			for _, r := range rs {
-				for _, d := range r.Details[min(1, len(r.Details)):] {
+				details := r.Details
+				if !shown && len(details) > 0 {
+					details, shown = details[1:], true
+				}
+				for _, d := range details {
 					fmt.Fprintf(w, "    %s %s\n", style.bullet, d)
 				}
 				if r.Skipped != "" {

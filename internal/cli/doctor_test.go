@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -30,6 +31,14 @@ func noEngine(opt checks.RealOptions) *checks.Env {
 		Dial: func(_ context.Context, network, _ string) (net.Conn, error) {
 			return nil, &net.OpError{Op: "dial", Net: network, Err: os.NewSyscallError("connect", syscall.ENOENT)}
 		},
+		// The Compose v2 plugin answers; docker-compose is not installed.
+		Exec: func(_ context.Context, name string, args ...string) ([]byte, []byte, error) {
+			if name == "docker" && strings.Join(args, " ") == "compose version" {
+				return []byte("Docker Compose version v2.27.0\n"), nil, nil
+			}
+			return nil, nil, &exec.Error{Name: name, Err: exec.ErrNotFound}
+		},
+		DiskFree:    func(string) (uint64, uint64, error) { return 40 << 30, 100 << 30, nil },
 		Now:         time.Now,
 		HostFlag:    opt.HostFlag,
 		ContextFlag: opt.ContextFlag,
@@ -47,7 +56,8 @@ func engineUp(opt checks.RealOptions) *checks.Env {
 	return env
 }
 
-// serveEngine answers HTTP requests on c like a Docker 20.10 engine.
+// serveEngine answers HTTP requests on c like a Docker 20.10 engine that
+// has no image yet.
 func serveEngine(c net.Conn) {
 	defer c.Close()
 	buf := make([]byte, 8192)
@@ -58,6 +68,7 @@ func serveEngine(c net.Conn) {
 		}
 		req := string(buf[:n])
 		var body string
+		status := "200 OK"
 		switch {
 		case strings.HasPrefix(req, "GET /_ping"):
 			body = "OK"
@@ -67,10 +78,12 @@ func serveEngine(c net.Conn) {
 			body = `[]`
 		case strings.HasPrefix(req, "GET /v1.41/info"):
 			body = `{"OSType":"linux","Architecture":"x86_64","DockerRootDir":"/var/lib/docker"}`
+		case strings.HasPrefix(req, "GET /v1.41/images/"):
+			status, body = "404 Not Found", `{"message":"No such image"}`
 		default:
 			body = `{"message":"not found"}`
 		}
-		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nApi-Version: 1.41\r\nOstype: linux\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+		fmt.Fprintf(c, "HTTP/1.1 %s\r\nApi-Version: 1.41\r\nOstype: linux\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", status, len(body), body)
 	}
 }
 
@@ -135,5 +148,23 @@ func TestDoctorContextAndHostFlags(t *testing.T) {
 	stdout, _, _ := runDoctorWith(t, t.TempDir(), noEngine, tutorialShell, "doctor", "-H", "unix:///x.sock")
 	if !strings.Contains(stdout, "unix:///x.sock (chosen by --host flag)") {
 		t.Errorf("stdout:\n%s", stdout)
+	}
+}
+
+// With -v every probe's details are listed, except the one that is already
+// the section's status.
+func TestDoctorVerboseDetails(t *testing.T) {
+	stdout, _, _ := runDoctorWith(t, "../../testdata/projects/flask-postgres", engineUp, tutorialShell, "doctor", "-v")
+	for _, want := range []string{
+		"[✓] Docker engine (Docker 20.10.24, API 1.41, linux/amd64 at unix:///var/run/docker.sock)\n",
+		"    • docker context \"default\", the default\n",
+		"[✓] Disk (40.0 GiB free of 100 GiB at /var/lib/docker)\n",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("missing %q in:\n%s", want, stdout)
+		}
+	}
+	if strings.Count(stdout, "Docker 20.10.24, API 1.41") != 1 {
+		t.Errorf("the section's status is repeated:\n%s", stdout)
 	}
 }

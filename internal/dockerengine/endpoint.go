@@ -61,7 +61,39 @@ type Endpoint struct {
 	Warnings []string
 	// TLS is true when DOCKER_TLS_VERIFY or the context asks for TLS.
 	TLS bool
+	// Overridden is the context that DOCKER_HOST overrides: the one
+	// DOCKER_CONTEXT or config.json's currentContext selects ("" when none,
+	// or when it is "default").
+	Overridden string
+	// OverriddenBy says where Overridden was selected, in the words of
+	// Source ("DOCKER_CONTEXT=colima", "currentContext \"colima\" in ...").
+	OverriddenBy string
+	// ConfigErr is set when config.json exists but cannot be read or is not
+	// JSON: the docker CLI then ignores the whole file (its
+	// currentContext, credential helpers and proxies).
+	ConfigErr error
 }
+
+// ContextError is a selected context the docker CLI cannot use: it has no
+// metadata (ErrContextNotFound), or its metadata is unreadable or has no
+// docker endpoint. Every docker command fails with it.
+type ContextError struct {
+	Name     string // the context's name
+	Source   string // how it was selected, like Endpoint.Source
+	MetaPath string // where its metadata should be
+	// Missing is true when there is no metadata at all.
+	Missing bool
+	Err     error
+}
+
+func (e *ContextError) Error() string {
+	if e.Missing {
+		return fmt.Sprintf("context %q (%s) has no metadata at %s: %v", e.Name, e.Source, e.MetaPath, e.Err)
+	}
+	return fmt.Sprintf("context %q: %v", e.Name, e.Err)
+}
+
+func (e *ContextError) Unwrap() error { return e.Err }
 
 // ErrContextNotFound is returned (wrapped) when the selected context has no
 // metadata: the docker CLI fails the same way.
@@ -104,8 +136,10 @@ func DefaultHost(goos string) string {
 // config.json, then the default context.
 func Resolve(l Lookup) (Endpoint, error) {
 	ep := Endpoint{ConfigDir: l.ConfigDir()}
-	current, cfgErr := l.currentContext(ep.ConfigDir)
+	cfg, cfgErr := l.ReadConfig(ep.ConfigDir)
+	current := cfg.CurrentContext
 	if cfgErr != nil {
+		ep.ConfigErr = cfgErr
 		ep.Warnings = append(ep.Warnings, cfgErr.Error())
 	}
 	dockerHost := l.env("DOCKER_HOST")
@@ -121,9 +155,14 @@ func Resolve(l Lookup) (Endpoint, error) {
 		ep.Host, ep.Context, ep.Source = l.HostFlag, "default", "--host flag"
 	case dockerHost != "":
 		ep.Host, ep.Context, ep.Source = dockerHost, "default", "DOCKER_HOST"
-		if dockerContext != "" && dockerContext != "default" {
-			ep.Warnings = append(ep.Warnings, fmt.Sprintf("DOCKER_HOST overrides DOCKER_CONTEXT=%s", dockerContext))
-		} else if current != "" && current != "default" {
+		switch {
+		case dockerContext != "":
+			if dockerContext != "default" {
+				ep.Overridden, ep.OverriddenBy = dockerContext, "DOCKER_CONTEXT="+dockerContext
+				ep.Warnings = append(ep.Warnings, fmt.Sprintf("DOCKER_HOST overrides DOCKER_CONTEXT=%s", dockerContext))
+			}
+		case current != "" && current != "default":
+			ep.Overridden, ep.OverriddenBy = current, fmt.Sprintf("currentContext %q in %s", current, l.configFile(ep.ConfigDir))
 			ep.Warnings = append(ep.Warnings, fmt.Sprintf("DOCKER_HOST overrides the current context %q selected in %s", current, l.configFile(ep.ConfigDir)))
 		}
 	case dockerContext != "":
@@ -138,27 +177,37 @@ func Resolve(l Lookup) (Endpoint, error) {
 
 func (l Lookup) configFile(dir string) string { return l.join(dir, "config.json") }
 
-// currentContext reads "currentContext" from config.json; a missing file is
-// not an error.
-func (l Lookup) currentContext(dir string) (string, error) {
+// ConfigFile is the path of config.json in the config directory dir.
+func (l Lookup) ConfigFile(dir string) string { return l.configFile(dir) }
+
+// Config is the part of the docker CLI's config.json envdoctor reads.
+type Config struct {
+	CurrentContext string            `json:"currentContext"`
+	CredsStore     string            `json:"credsStore"`
+	CredHelpers    map[string]string `json:"credHelpers"`
+}
+
+// ReadConfig reads config.json in the config directory dir; a missing file
+// is an empty config, not an error. On a file that cannot be read or is not
+// JSON it returns an empty config and the error, as the docker CLI ignores
+// such a file ("WARNING: Error parsing config file").
+func (l Lookup) ReadConfig(dir string) (Config, error) {
 	if l.ReadFile == nil {
-		return "", nil
+		return Config{}, nil
 	}
 	file := l.configFile(dir)
 	data, err := l.ReadFile(file)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return "", nil
+			return Config{}, nil
 		}
-		return "", fmt.Errorf("reading %s: %w", file, err)
+		return Config{}, fmt.Errorf("reading %s: %w", file, err)
 	}
-	var cfg struct {
-		CurrentContext string `json:"currentContext"`
-	}
+	var cfg Config
 	if err := json.Unmarshal(data, &cfg); err != nil {
-		return "", fmt.Errorf("%s is not valid JSON: %w", file, err)
+		return Config{}, fmt.Errorf("%s is not valid JSON: %w", file, err)
 	}
-	return cfg.CurrentContext, nil
+	return cfg, nil
 }
 
 // contextMeta is the part of contexts/meta/<sha256(name)>/meta.json read here.
@@ -185,28 +234,55 @@ func (l Lookup) fromContext(ep Endpoint, name, source string) (Endpoint, error) 
 		}
 		return ep, nil
 	}
-	metaPath := l.ContextMetaPath(ep.ConfigDir, name)
+	host, err := l.contextHost(ep.ConfigDir, name, source)
+	if err != nil {
+		return ep, err
+	}
+	ep.Host = host
+	ep.TLS = ep.TLS || l.hasTLS(ep.ConfigDir, name)
+	return ep, nil
+}
+
+// ContextHost returns the engine address of the named context as the
+// docker CLI would use it, or a *ContextError. The default context is
+// DOCKER_HOST or the platform default.
+func (l Lookup) ContextHost(configDir, name string) (string, error) {
+	if name == "default" {
+		if h := l.env("DOCKER_HOST"); h != "" {
+			return h, nil
+		}
+		return DefaultHost(l.GOOS), nil
+	}
+	return l.contextHost(configDir, name, "")
+}
+
+func (l Lookup) contextHost(configDir, name, source string) (string, error) {
+	metaPath := l.ContextMetaPath(configDir, name)
+	cerr := &ContextError{Name: name, Source: source, MetaPath: metaPath}
 	if l.ReadFile == nil {
-		return ep, fmt.Errorf("context %q: %w", name, ErrContextNotFound)
+		cerr.Missing, cerr.Err = true, ErrContextNotFound
+		return "", cerr
 	}
 	data, err := l.ReadFile(metaPath)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return ep, fmt.Errorf("context %q (%s) has no metadata at %s: %w", name, source, metaPath, ErrContextNotFound)
+			cerr.Missing, cerr.Err = true, ErrContextNotFound
+			return "", cerr
 		}
-		return ep, fmt.Errorf("reading context %q: %w", name, err)
+		cerr.Err = fmt.Errorf("reading its metadata: %w", err)
+		return "", cerr
 	}
 	var meta contextMeta
 	if err := json.Unmarshal(data, &meta); err != nil {
-		return ep, fmt.Errorf("context %q: %s is not valid JSON: %w", name, metaPath, err)
+		cerr.Err = fmt.Errorf("%s is not valid JSON: %w", metaPath, err)
+		return "", cerr
 	}
 	docker, ok := meta.Endpoints["docker"]
 	if !ok || docker.Host == "" {
-		return ep, fmt.Errorf("context %q: %s has no docker endpoint", name, metaPath)
+		cerr.Err = fmt.Errorf("%s has no docker endpoint", metaPath)
+		return "", cerr
 	}
-	ep.Host = docker.Host
-	ep.TLS = ep.TLS || l.hasTLS(ep.ConfigDir, name)
-	return ep, nil
+	return docker.Host, nil
 }
 
 func (l Lookup) hasTLS(configDir, name string) bool {

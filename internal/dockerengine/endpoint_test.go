@@ -127,3 +127,48 @@ func TestNegotiate(t *testing.T) {
 		}
 	}
 }
+
+func TestResolveFacts(t *testing.T) {
+	colimaMeta := "/home/alice/.docker/contexts/meta/" + metaDir("colima") + "/meta.json"
+	colima := `{"Name":"colima","Endpoints":{"docker":{"Host":"unix:///home/alice/.colima/default/docker.sock"}}}`
+
+	// DOCKER_HOST overriding a context is recorded with where it was chosen.
+	l := fakeLookup(map[string]string{"DOCKER_HOST": "unix:///x.sock"}, map[string]string{"/home/alice/.docker/config.json": `{"currentContext":"colima"}`, colimaMeta: colima})
+	ep, err := Resolve(l)
+	if err != nil || ep.Overridden != "colima" || ep.OverriddenBy != `currentContext "colima" in /home/alice/.docker/config.json` {
+		t.Errorf("override: %+v %v", ep, err)
+	}
+	if host, err := l.ContextHost(ep.ConfigDir, "colima"); err != nil || host != "unix:///home/alice/.colima/default/docker.sock" {
+		t.Errorf("ContextHost = %q, %v", host, err)
+	}
+	if host, err := l.ContextHost(ep.ConfigDir, "default"); err != nil || host != "unix:///x.sock" {
+		t.Errorf("default ContextHost = %q, %v", host, err)
+	}
+	l = fakeLookup(map[string]string{"DOCKER_HOST": "unix:///x.sock", "DOCKER_CONTEXT": "colima"}, nil)
+	if ep, _ := Resolve(l); ep.Overridden != "colima" || ep.OverriddenBy != "DOCKER_CONTEXT=colima" {
+		t.Errorf("DOCKER_CONTEXT override: %+v", ep)
+	}
+
+	// A missing context is a *ContextError that still wraps ErrContextNotFound.
+	l = fakeLookup(map[string]string{"DOCKER_CONTEXT": "gone"}, nil)
+	_, err = Resolve(l)
+	var ce *ContextError
+	if !errors.As(err, &ce) || !ce.Missing || ce.Name != "gone" || ce.Source != "DOCKER_CONTEXT=gone" || !errors.Is(err, ErrContextNotFound) ||
+		err.Error() != `context "gone" (DOCKER_CONTEXT=gone) has no metadata at /home/alice/.docker/contexts/meta/`+metaDir("gone")+`/meta.json: context not found` {
+		t.Errorf("missing context: %v", err)
+	}
+	l = fakeLookup(nil, map[string]string{"/home/alice/.docker/config.json": `{"currentContext":"colima"}`, colimaMeta: `{"Name":"colima","Endpoints":{}}`})
+	if _, err := Resolve(l); !errors.As(err, &ce) || ce.Missing || !strings.Contains(err.Error(), "has no docker endpoint") {
+		t.Errorf("broken context: %v", err)
+	}
+
+	// A bad config.json is kept as ConfigErr; its credentials are read when it is good.
+	l = fakeLookup(nil, map[string]string{"/home/alice/.docker/config.json": `{`})
+	if ep, err := Resolve(l); err != nil || ep.ConfigErr == nil || !strings.Contains(ep.ConfigErr.Error(), "is not valid JSON") {
+		t.Errorf("bad config: %+v %v", ep, err)
+	}
+	l = fakeLookup(nil, map[string]string{"/home/alice/.docker/config.json": `{"credsStore":"desktop","credHelpers":{"gcr.io":"gcloud"}}`})
+	if cfg, err := l.ReadConfig("/home/alice/.docker"); err != nil || cfg.CredsStore != "desktop" || cfg.CredHelpers["gcr.io"] != "gcloud" {
+		t.Errorf("ReadConfig = %+v, %v", cfg, err)
+	}
+}
