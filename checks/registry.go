@@ -33,6 +33,7 @@ func All() []*Check {
 		engineUnreachable(),
 		enginePermissionDenied(),
 		portInUse(),
+		crlfScript(),
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	return all
