@@ -34,6 +34,7 @@ func All() []*Check {
 		enginePermissionDenied(),
 		portInUse(),
 		crlfScript(),
+		wslWindowsDrive(),
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	return all
