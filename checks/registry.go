@@ -35,6 +35,7 @@ func All() []*Check {
 		portInUse(),
 		crlfScript(),
 		wslWindowsDrive(),
+		bindSourceRootOwned(),
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	return all
