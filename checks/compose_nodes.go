@@ -38,16 +38,16 @@ func activeServices(c *project.Compose) []types.ServiceConfig {
 }
 
 // serviceKey finds the last compose file that sets key in service name (an
-// override file wins), with the key and value nodes; ok is false when no
-// file writes it (the value comes from the image, or extends).
-func serviceKey(c *project.Compose, name, key string) (cf *project.ComposeFile, k, v *yaml.Node, ok bool) {
+// override file wins), with the value node; ok is false when no file
+// writes it (the value comes from the image, or extends).
+func serviceKey(c *project.Compose, name, key string) (cf *project.ComposeFile, v *yaml.Node, ok bool) {
 	for i := len(c.Files) - 1; i >= 0; i-- {
 		f := c.Files[i]
-		if v, k := f.Lookup("services", name, key); v != nil {
-			return f, k, v, true
+		if v, _ := f.Lookup("services", name, key); v != nil {
+			return f, v, true
 		}
 	}
-	return nil, nil, nil, false
+	return nil, nil, false
 }
 
 // serviceRange is the place of a service's name in the first file that

@@ -242,7 +242,7 @@ func (s *scriptScan) services(ctx context.Context) {
 				continue
 			}
 			at := finding.Related{Range: serviceRange(c, svc.Name), Message: fmt.Sprintf("run as the %s of service %q", part.key, svc.Name)}
-			if cf, _, v, ok := serviceKey(c, svc.Name, part.key); ok {
+			if cf, v, ok := serviceKey(c, svc.Name, part.key); ok {
 				at.Range = project.NodeRange(cf.Source, v)
 			}
 			for _, ref := range scriptRefsOfArgv(part.argv) {

@@ -105,7 +105,7 @@ func windowsDrive(p, mountRoot string) (string, bool) {
 		return "", false
 	}
 	drive, _, _ := strings.Cut(rest, "/")
-	if len(drive) != 1 || !(drive[0] >= 'a' && drive[0] <= 'z' || drive[0] >= 'A' && drive[0] <= 'Z') {
+	if len(drive) != 1 || !isLetter(drive[0]) {
 		return "", false
 	}
 	return drive, true
@@ -124,3 +124,5 @@ func wslMoveAdvice(env *Env, root string) string {
 	return fmt.Sprintf("move the project into the Linux file system: `mkdir -p ~/projects && cp -a %q ~/projects/` (or `git clone` it there), work in ~/projects/%s, and open it from Windows as \\\\wsl$\\%s\\home\\%s\\projects\\%s (VS Code: run `code .` in that directory)",
 		root, name, distro, user, name)
 }
+
+func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }

@@ -9,7 +9,7 @@ import (
 
 func TestHS003(t *testing.T) {
 	p := writeProject(t, map[string]string{
-		"compose.yaml": "services:\n  web:\n    image: python:3.12\n    volumes:\n      - ./uploads:/app/uploads\n      - \"./config/app.ini:/etc/app.ini:ro\"\n      - type: bind\n        source: ./shared\n        target: /shared\n      - ./missing:/missing\n      - /etc/hosts:/etc/hosts2:ro\n      - data:/data\n  worker:\n    image: python:3.12\n    volumes:\n      - ./uploads:/uploads\n      - ./open:/open\nvolumes:\n  data:\n",
+		"compose.yaml":    "services:\n  web:\n    image: python:3.12\n    volumes:\n      - ./uploads:/app/uploads\n      - \"./config/app.ini:/etc/app.ini:ro\"\n      - type: bind\n        source: ./shared\n        target: /shared\n      - ./missing:/missing\n      - /etc/hosts:/etc/hosts2:ro\n      - data:/data\n  worker:\n    image: python:3.12\n    volumes:\n      - ./uploads:/uploads\n      - ./open:/open\nvolumes:\n  data:\n",
 		"uploads/.keep":   "",
 		"config/app.ini":  "[app]\n",
 		"shared/.keep":    "",

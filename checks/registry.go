@@ -36,6 +36,7 @@ func All() []*Check {
 		crlfScript(),
 		wslWindowsDrive(),
 		bindSourceRootOwned(),
+		staleDatabaseVolume(),
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	return all

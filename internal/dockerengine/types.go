@@ -95,3 +95,12 @@ type ImageInspect struct {
 	Os           string   `json:"Os"`
 	Variant      string   `json:"Variant"`
 }
+
+// Volume is GET /volumes/{name}.
+type Volume struct {
+	Name       string            `json:"Name"`
+	Driver     string            `json:"Driver"`
+	Mountpoint string            `json:"Mountpoint"`
+	CreatedAt  string            `json:"CreatedAt"`
+	Labels     map[string]string `json:"Labels"`
+}
