@@ -37,6 +37,7 @@ func All() []*Check {
 		wslWindowsDrive(),
 		bindSourceRootOwned(),
 		staleDatabaseVolume(),
+		autocrlfWithoutGitattributes(),
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	return all
