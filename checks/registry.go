@@ -33,6 +33,7 @@ func All() []*Check {
 		engineUnreachable(),
 		enginePermissionDenied(),
 		portInUse(),
+		portExcluded(),
 		crlfScript(),
 		wslWindowsDrive(),
 		bindSourceRootOwned(),
