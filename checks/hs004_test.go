@@ -16,8 +16,8 @@ import (
 )
 
 // engineAnswering is a Dial to a fake Docker 20.10 engine: /_ping, /version
-// and /info answer, and each other path gets routes[path] ("404" for a
-// not-found answer, else a JSON body).
+// and /info answer (routes["/info"] replaces the latter), and each other
+// path gets routes[path] ("404" for a not-found answer, else a JSON body).
 func engineAnswering(routes map[string]string) func(context.Context, string, string) (net.Conn, error) {
 	return func(context.Context, string, string) (net.Conn, error) {
 		server, client := net.Pipe()
@@ -38,6 +38,9 @@ func engineAnswering(routes map[string]string) func(context.Context, string, str
 					body = `{"Version":"20.10.24","ApiVersion":"1.41","Os":"linux","Arch":"amd64"}`
 				case "/info":
 					body = `{"OSType":"linux","Architecture":"x86_64"}`
+					if info, ok := routes["/info"]; ok {
+						body = info
+					}
 				default:
 					var ok bool
 					if body, ok = routes[p]; !ok || body == "404" {

@@ -34,6 +34,7 @@ func All() []*Check {
 		enginePermissionDenied(),
 		portInUse(),
 		portExcluded(),
+		privilegedPort(),
 		crlfScript(),
 		wslWindowsDrive(),
 		bindSourceRootOwned(),
