@@ -165,6 +165,41 @@ func TestHS001(t *testing.T) {
 			want: []string{"manage.py:1:1-1:23 HS001: script manage.py has Windows (CRLF) line endings, its #! line included: env looks for the program \"python3\\r\", which does not exist, so running it fails with \"/usr/bin/env: 'python3\\r': No such file or directory\""},
 		},
 		{
+			name: "multi-stage build: the target stage inherits the copy",
+			files: map[string]string{
+				"compose.yaml": "services:\n  web:\n    build:\n      context: .\n      target: dev\n",
+				"Dockerfile":   "FROM alpine:3.20 AS base\nCOPY *.sh /usr/local/bin/\nFROM base AS dev\nCMD [\"start.sh\"]\nFROM base AS prod\nCMD [\"/usr/local/bin/other\"]\n",
+				"start.sh":     crlfSh,
+			},
+			want: []string{"start.sh:1:1-1:10 HS001: script start.sh", "related Dockerfile:4:1-4:17: run as the image's CMD", "related Dockerfile:2:1-2:26: copied into the image here"},
+		},
+		{
+			name: "a conversion before the copy does not count",
+			files: map[string]string{
+				"Dockerfile": "FROM alpine:3.20\nRUN dos2unix /x.sh || true\nCOPY x.sh /x.sh\nENTRYPOINT [\"/x.sh\"]\n",
+				"x.sh":       crlfSh,
+			},
+			want: []string{"x.sh:1:1-1:10 HS001: script x.sh"},
+		},
+		{
+			name: "no working_dir: the bind-mount target is the guess",
+			files: map[string]string{
+				"compose.yaml": "services:\n  job:\n    image: alpine:3.20\n    volumes:\n      - ${SRC:-.}:/srv\n    command: [\"sh\", \"./run.sh\"]\n",
+				"run.sh":       crlfBody,
+			},
+			want: []string{"run.sh:2:1-2:7 HS001: script run.sh has Windows (CRLF) line endings on 2 of its 3 lines", "related compose.yaml:5:9-5:18: bind-mounted into service \"job\" here"},
+		},
+		{
+			name: "a bind mount hides the image's copy",
+			files: map[string]string{
+				"compose.yaml":         "services:\n  web:\n    build: .\n    volumes:\n      - ./docker:/app\n    entrypoint: /app/entrypoint.sh\n",
+				"Dockerfile":           "FROM alpine:3.20\nCOPY entrypoint.sh /app/entrypoint.sh\n",
+				"entrypoint.sh":        lfSh,
+				"docker/entrypoint.sh": crlfSh,
+			},
+			want: []string{"docker/entrypoint.sh:1:1-1:10 HS001: script docker/entrypoint.sh", "related compose.yaml:6:17-6:35: run as the entrypoint of service \"web\""},
+		},
+		{
 			name: "quiet: LF script",
 			files: map[string]string{
 				"compose.yaml":  "services:\n  web:\n    image: python:3.12\n    working_dir: /app\n    volumes:\n      - .:/app\n    entrypoint: ./entrypoint.sh\n",
@@ -296,6 +331,7 @@ func TestScriptRefs(t *testing.T) {
 		{[]string{"$CMD", "x.sh"}, true, ""},
 		{[]string{"if [ -f x ]; then"}, true, ""},
 		{[]string{"bash", "--", "go.sh"}, false, "go.sh(sh)"},
+		{[]string{`bash "$DIR/run.sh"; sh 'a b.sh'; "./c.sh"`}, true, "a b.sh(sh) ./c.sh"},
 	}
 	for _, tt := range tests {
 		var got []string

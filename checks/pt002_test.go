@@ -76,7 +76,9 @@ func TestPT002(t *testing.T) {
 
 	failing := fakeEnv(nil, nil)
 	failing.GOOS = "windows"
-	failing.Exec = func(context.Context, string, ...string) ([]byte, []byte, error) { return nil, nil, errors.New("exit status 1") }
+	failing.Exec = func(context.Context, string, ...string) ([]byte, []byte, error) {
+		return nil, nil, errors.New("exit status 1")
+	}
 	for _, c := range []struct {
 		env  *Env
 		want string
