@@ -25,6 +25,9 @@ type Env struct {
 	Stat     func(string) (fs.FileInfo, error)
 	ReadDir  func(string) ([]fs.DirEntry, error)
 	Readlink func(string) (string, error)
+	// Owner returns the uid owning a file (symbolic links followed); it
+	// fails on Windows, where files have no uid.
+	Owner func(path string) (uid int, err error)
 	// Dial connects to a Docker engine address (network "unix", "tcp",
 	// "npipe").
 	Dial dockerengine.DialFunc

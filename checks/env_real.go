@@ -46,6 +46,7 @@ func RealEnv(opt RealOptions) *Env {
 		Stat:      os.Stat,
 		ReadDir:   os.ReadDir,
 		Readlink:  os.Readlink,
+		Owner:     fileOwner,
 		Dial:      dockerengine.Dial,
 		Listen: func(ctx context.Context, network, address string) (net.Listener, error) {
 			var lc net.ListenConfig

@@ -7,8 +7,6 @@ import (
 	"sort"
 
 	"github.com/envdoctor/envdoctor/internal/dockerengine"
-	"github.com/envdoctor/envdoctor/internal/finding"
-	"github.com/envdoctor/envdoctor/internal/project"
 )
 
 // projectContainers lists the containers docker compose created for the
@@ -39,24 +37,6 @@ func projectContainers(ctx context.Context, e *Engine, name string, all bool) ([
 		return out[i].Name() < out[j].Name()
 	})
 	return out, nil
-}
-
-// serviceRange locates a service's definition (its key under services:)
-// in the last compose file that defines it, or the zero Range.
-func serviceRange(p *project.Project, service string) finding.Range {
-	if p == nil || p.Compose == nil {
-		return finding.Range{}
-	}
-	var r finding.Range
-	for _, cf := range p.Compose.Files {
-		if cf.Root == nil || cf.Source == nil {
-			continue
-		}
-		if _, key := cf.Lookup("services", service); key != nil {
-			r = project.NodeRange(cf.Source, key)
-		}
-	}
-	return r
 }
 
 // engineForProject returns the engine when it is up and the project has a

@@ -62,7 +62,7 @@ func serviceUnhealthy() *Check {
 					msg += "; last log lines: " + quoteLogLines(lines)
 				}
 				p.Report(finding.Finding{
-					Range:   serviceRange(p.Project, service),
+					Range:   serviceRange(p.Project.Compose, service),
 					Message: msg,
 					Fix:     &finding.Fix{Message: fmt.Sprintf("read the whole log: `docker compose -p %s logs %s`; fix the cause, then `docker compose up -d %s`", p.Project.Name, service, service)},
 				})

@@ -78,7 +78,7 @@ func portNotAnswering() *Check {
 						continue
 					}
 					p.Report(finding.Finding{
-						Range: serviceRange(p.Project, service),
+						Range: serviceRange(p.Project.Compose, service),
 						Message: fmt.Sprintf("service %q publishes host port %d (container port %d), but %s: nothing accepts connections on the container's network interface, usually because the server listens on 127.0.0.1 inside the container",
 							service, cp.PublicPort, cp.PrivatePort, why),
 						Fix: &finding.Fix{Message: fmt.Sprintf("make the server of %q listen on 0.0.0.0 (flask run --host 0.0.0.0, manage.py runserver 0.0.0.0:%d, uvicorn --host 0.0.0.0, ...); `envdoctor lint` (DF012, CP008) shows the command to change; check with `docker compose -p %s exec %s netstat -ltn` if the image has it",

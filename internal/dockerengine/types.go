@@ -126,3 +126,12 @@ type ContainerInspect struct {
 
 // LabelComposeOneoff marks `docker compose run` containers.
 const LabelComposeOneoff = "com.docker.compose.oneoff"
+
+// Volume is GET /volumes/{name}.
+type Volume struct {
+	Name       string            `json:"Name"`
+	Driver     string            `json:"Driver"`
+	Mountpoint string            `json:"Mountpoint"`
+	CreatedAt  string            `json:"CreatedAt"`
+	Labels     map[string]string `json:"Labels"`
+}

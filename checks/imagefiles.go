@@ -1,0 +1,229 @@
+package checks
+
+import (
+	"path"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+
+	"github.com/envdoctor/envdoctor/internal/project"
+)
+
+// What a Dockerfile stage puts where: the files it copies from the build
+// context, so a script the image runs (/entrypoint.sh) is traced back to
+// the file of the project it came from.
+
+// imageCopy is one COPY or ADD from the build context.
+type imageCopy struct {
+	// Dest is the absolute container path (WORKDIR applied); DestDir is
+	// true when it names a directory (a trailing slash, several sources).
+	Dest    string
+	DestDir bool
+	// Sources are context paths, cleaned ("." for the whole context).
+	Sources []string
+	Loc     []parser.Range
+	seq     int
+}
+
+// imageCommand is a CMD, ENTRYPOINT or RUN as written.
+type imageCommand struct {
+	Keyword string // "CMD", "ENTRYPOINT", "RUN"
+	Argv    []string
+	Shell   bool // shell form: Argv[0] is the script sh -c runs
+	Loc     []parser.Range
+	// Workdir is the WORKDIR in effect; Copies are the copies made
+	// before it (the stage's and its parents').
+	Workdir string
+	Copies  []imageCopy
+	seq     int
+}
+
+// stageFiles is what a stage has built when its last instruction ran.
+type stageFiles struct {
+	Workdir    string
+	Copies     []imageCopy
+	Entrypoint *imageCommand
+	Cmd        *imageCommand
+	Runs       []imageCommand
+	// normalised are the container paths (or globs, or directories) a
+	// RUN converted to LF, with when.
+	normalised []normalised
+	seq        int
+}
+
+type normalised struct {
+	path string
+	seq  int
+}
+
+// dockerfileStages computes the files of every stage of d, following
+// FROM <earlier stage>.
+func dockerfileStages(d *project.Dockerfile) []*stageFiles {
+	out := make([]*stageFiles, len(d.Stages))
+	for si, st := range d.Stages {
+		s := &stageFiles{Workdir: "/"}
+		if base, ok := d.ExpandMetaArgs(st.BaseName); ok {
+			for pi := si - 1; pi >= 0; pi-- {
+				if d.Stages[pi].Name != "" && strings.EqualFold(d.Stages[pi].Name, base) {
+					s = out[pi].inherit()
+					break
+				}
+			}
+		}
+		d.WalkStage(si, func(_ int, cmd instructions.Command, expand project.Expander) {
+			s.apply(cmd, expand)
+		})
+		out[si] = s
+	}
+	return out
+}
+
+func (s *stageFiles) inherit() *stageFiles {
+	c := &stageFiles{Workdir: s.Workdir, Entrypoint: s.Entrypoint, Cmd: s.Cmd, seq: s.seq}
+	c.Copies = append([]imageCopy(nil), s.Copies...)
+	c.normalised = append([]normalised(nil), s.normalised...)
+	return c
+}
+
+func (s *stageFiles) apply(cmd instructions.Command, expand project.Expander) {
+	s.seq++
+	switch c := cmd.(type) {
+	case *instructions.WorkdirCommand:
+		if wd, ok := expand(c.Path); ok {
+			s.Workdir = path.Join("/", s.Workdir, wd)
+			if strings.HasPrefix(wd, "/") {
+				s.Workdir = path.Clean(wd)
+			}
+		}
+	case *instructions.CopyCommand:
+		if c.From == "" && len(c.SourceContents) == 0 {
+			s.addCopy(c.SourcePaths, c.DestPath, c.Location(), expand)
+		}
+	case *instructions.AddCommand:
+		if len(c.SourceContents) == 0 {
+			s.addCopy(c.SourcePaths, c.DestPath, c.Location(), expand)
+		}
+	case *instructions.EntrypointCommand:
+		s.Entrypoint = s.command("ENTRYPOINT", c.ShellDependantCmdLine, c.Location())
+	case *instructions.CmdCommand:
+		s.Cmd = s.command("CMD", c.ShellDependantCmdLine, c.Location())
+	case *instructions.RunCommand:
+		rc := s.command("RUN", c.ShellDependantCmdLine, c.Location())
+		s.Runs = append(s.Runs, *rc)
+		if rc.Shell && len(rc.Argv) == 1 {
+			for _, n := range normalisedPaths(rc.Argv[0]) {
+				s.normalised = append(s.normalised, normalised{path: s.abs(n), seq: s.seq})
+			}
+		}
+	}
+}
+
+func (s *stageFiles) command(keyword string, cl instructions.ShellDependantCmdLine, loc []parser.Range) *imageCommand {
+	return &imageCommand{Keyword: keyword, Argv: cl.CmdLine, Shell: cl.PrependShell, Loc: loc,
+		Workdir: s.Workdir, Copies: append([]imageCopy(nil), s.Copies...), seq: s.seq}
+}
+
+func (s *stageFiles) abs(p string) string {
+	if strings.HasPrefix(p, "/") {
+		return path.Clean(p)
+	}
+	return path.Join("/", s.Workdir, p)
+}
+
+func (s *stageFiles) addCopy(sources []string, dest string, loc []parser.Range, expand project.Expander) {
+	d, ok := expand(dest)
+	if !ok || d == "" {
+		return
+	}
+	cp := imageCopy{Dest: s.abs(d), DestDir: strings.HasSuffix(d, "/") || len(sources) > 1 || d == "." || strings.HasSuffix(d, "/."), Loc: loc, seq: s.seq}
+	for _, src := range sources {
+		if strings.Contains(src, "://") || strings.HasPrefix(src, "git@") {
+			continue
+		}
+		e, ok := expand(src)
+		if !ok || e == "" {
+			continue
+		}
+		cp.Sources = append(cp.Sources, project.CleanContextPath(e))
+	}
+	if len(cp.Sources) > 0 {
+		s.Copies = append(s.Copies, cp)
+	}
+}
+
+// contextCandidate is a context file that may be the container path, and
+// the copy that would have put it there.
+type contextCandidate struct {
+	Path string // context-relative, slash-separated
+	Copy imageCopy
+}
+
+// contextCandidates lists the context files that may be container path p,
+// most recent copy first. Which one exists is for the caller to learn.
+func contextCandidates(copies []imageCopy, p string) []contextCandidate {
+	var out []contextCandidate
+	for i := len(copies) - 1; i >= 0; i-- {
+		c := copies[i]
+		for _, src := range c.Sources {
+			add := func(rel string) {
+				rel = project.CleanContextPath(rel)
+				if rel != "." && !strings.HasPrefix(rel, "../") && rel != ".." {
+					out = append(out, contextCandidate{Path: rel, Copy: c})
+				}
+			}
+			if project.HasGlobMeta(src) {
+				// COPY *.sh /usr/local/bin/: the file keeps its name.
+				if path.Dir(p) == c.Dest {
+					if m, _ := path.Match(path.Base(src), path.Base(p)); m {
+						add(path.Join(path.Dir(src), path.Base(p)))
+					}
+				}
+				continue
+			}
+			if !c.DestDir && p == c.Dest {
+				add(src) // COPY run.sh /entrypoint.sh
+			}
+			if path.Join(c.Dest, path.Base(src)) == p && src != "." {
+				add(src) // COPY run.sh /app/ (or to an existing directory)
+			}
+			if rel, ok := underDir(p, c.Dest); ok && rel != "." {
+				add(path.Join(src, rel)) // COPY . /app, COPY scripts/ /opt/
+			}
+		}
+	}
+	return out
+}
+
+// normalisedBetween reports whether a RUN after the copy (and not after
+// until) converted p to LF.
+func (s *stageFiles) normalisedBetween(p string, copySeq, until int) bool {
+	for _, n := range s.normalised {
+		if n.seq <= copySeq || n.seq > until {
+			continue
+		}
+		if _, ok := underDir(p, n.path); ok {
+			return true
+		}
+		if m, _ := path.Match(n.path, p); m {
+			return true
+		}
+	}
+	return false
+}
+
+// builtStage is the stage a build produces: the target, else the last.
+func builtStage(d *project.Dockerfile) (int, bool) {
+	if len(d.Stages) == 0 {
+		return 0, false
+	}
+	if d.Target == "" {
+		return len(d.Stages) - 1, true
+	}
+	for i, st := range d.Stages {
+		if strings.EqualFold(st.Name, d.Target) {
+			return i, true
+		}
+	}
+	return 0, false
+}
