@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -71,26 +70,30 @@ func (c *ComposeCLI) OnlyV1() (ComposeCommand, bool) {
 	return ComposeCommand{}, false
 }
 
-// ComposeCLI runs both version commands (in parallel, each bounded by
-// ComposeTimeout), once per run. It returns nil when programs cannot be
-// run here.
+// ComposeCLI asks `docker compose version` and `docker-compose version` in
+// parallel, each bounded by ComposeTimeout, once per run. When the first
+// is a working Compose v2 the second is not waited for (it is a Python
+// program that takes a second or two to start, and v1 does not matter
+// where v2 works). It returns nil when programs cannot be run here.
 func (f *Facts) ComposeCLI(ctx context.Context) *ComposeCLI {
 	f.composeOnce.Do(func() {
 		if f.env.Exec == nil {
 			return
 		}
 		c := &ComposeCLI{}
-		var wg sync.WaitGroup
-		wg.Add(2)
+		standaloneCtx, cancelStandalone := context.WithCancel(ctx)
+		defer cancelStandalone()
+		standalone := make(chan ComposeCommand, 1)
 		go func() {
-			defer wg.Done()
-			c.Plugin = composeVersion(ctx, f.env, "docker compose", "docker", "compose", "version")
+			standalone <- composeVersion(standaloneCtx, f.env, "docker-compose", "docker-compose", "version")
 		}()
-		go func() {
-			defer wg.Done()
-			c.Standalone = composeVersion(ctx, f.env, "docker-compose", "docker-compose", "version")
-		}()
-		wg.Wait()
+		c.Plugin = composeVersion(ctx, f.env, "docker compose", "docker", "compose", "version")
+		if c.Plugin.V2() {
+			cancelStandalone()
+			c.Standalone = ComposeCommand{Command: "docker-compose", Problem: "not checked: docker compose (v2) works"}
+		} else {
+			c.Standalone = <-standalone
+		}
 		f.compose = c
 	})
 	return f.compose

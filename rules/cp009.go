@@ -222,6 +222,9 @@ func portMismatch(run *serviceRun, it portItem, all []portItem, known knownPorts
 	for _, kp := range known.ports {
 		whys = append(whys, kp.why)
 	}
+	if len(whys) == 0 {
+		return finding.Finding{}, false // nothing known about what it listens on: no claim
+	}
 	what := "container port " + targets[0]
 	if len(targets) > 1 {
 		what = "container ports " + targets[0] + "-" + targets[len(targets)-1]
