@@ -16,6 +16,11 @@ func realComposeV1(t *testing.T) (*Env, *ComposeCLI) {
 	t.Helper()
 	env := RealEnv(RealOptions{})
 	c := NewFacts(env).ComposeCLI(context.Background())
+	// Compose v1 is a Python program: on a loaded machine it may miss the
+	// probe's deadline once; that is the machine, not the probe.
+	for attempt := 0; attempt < 2 && c != nil && strings.Contains(c.Standalone.Problem, "no answer within"); attempt++ {
+		c = NewFacts(env).ComposeCLI(context.Background())
+	}
 	if c == nil || !c.Standalone.V1() {
 		msg := "the legacy docker-compose v1 is not installed (`apt-get install docker-compose`)"
 		if c != nil {
@@ -303,9 +308,13 @@ func quotedV1Error(msg string) string {
 func TestRealComposeCLI(t *testing.T) {
 	env, c := realComposeV1(t)
 	v1 := c.Standalone
-	res := Run(context.Background(), []*Check{composeMissing(), composeV1()}, env, loadProjectFiles(t, map[string]string{
+	p := loadProjectFiles(t, map[string]string{
 		"compose.yaml": "services:\n  web:\n    image: x:1\n    develop: {}\n",
-	}))
+	})
+	res := Run(context.Background(), []*Check{composeMissing(), composeV1()}, env, p)
+	for attempt := 0; attempt < 2 && strings.Contains(messages(res[0])+messages(res[1]), "no answer within"); attempt++ {
+		res = Run(context.Background(), []*Check{composeMissing(), composeV1()}, env, p) // a loaded machine, see realComposeV1
+	}
 	dk004, dk005 := res[0], res[1]
 	if len(dk004.Findings) != 0 || len(dk004.Details) != 1 || !strings.Contains(dk004.Details[0], "docker-compose "+v1.Version+" (v1)") {
 		t.Errorf("DK004: %+v %s", dk004, messages(dk004))
