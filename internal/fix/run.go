@@ -8,6 +8,8 @@ import (
 
 // Snapshot is one lint of the project as it is on disk.
 type Snapshot struct {
+	// Root is the project directory the files are relative to.
+	Root string
 	// Findings are the findings to report (after ignore comments and the
 	// config), root-relative.
 	Findings []finding.Finding
@@ -69,14 +71,14 @@ type fixKey struct{ rule, file, message string }
 
 func keyOf(f finding.Finding) fixKey { return fixKey{f.RuleID, f.Range.File, f.Message} }
 
-// Run fixes the project under root in rounds: lint, choose the fixes that
+// Run fixes the project in rounds: lint, choose the fixes that
 // do not overlap (NewPlan), check and write the files, lint again; until
 // nothing is left to apply or opt.MaxRounds rounds wrote files. A file that
 // cannot be written is left alone for the rest of the run, and so is every
 // fix that touches it; when one file of a round fails to be written, the
 // files already written in that round are put back, so no fix is ever
 // half-applied. The last lint's findings are the Result's Remaining.
-func Run(root string, lint Lint, opt Options) (*Result, error) {
+func Run(lint Lint, opt Options) (*Result, error) {
 	maxRounds := opt.MaxRounds
 	if maxRounds <= 0 {
 		maxRounds = DefaultMaxRounds
@@ -93,6 +95,7 @@ func Run(root string, lint Lint, opt Options) (*Result, error) {
 			return res, err
 		}
 		res.Remaining = snap.Findings
+		root := snap.Root
 		var candidates []finding.Finding
 		for _, f := range snap.Findings {
 			if Wanted(f, opt) && !applied[keyOf(f)] {
@@ -194,10 +197,10 @@ func restore(root string, c *Change) *Problem {
 
 // Preview is the diff mode: one lint, the fixes that apply to it now, and
 // nothing written.
-func Preview(root string, lint Lint, opt Options) (*Plan, *Snapshot, error) {
+func Preview(lint Lint, opt Options) (*Plan, *Snapshot, error) {
 	snap, err := lint()
 	if err != nil {
 		return nil, nil, err
 	}
-	return NewPlan(snap.Findings, DiskReader(root, snap.Source), opt, nil), snap, nil
+	return NewPlan(snap.Findings, DiskReader(snap.Root, snap.Source), opt, nil), snap, nil
 }

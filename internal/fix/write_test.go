@@ -131,6 +131,7 @@ func fakeLint(root string, findings func(files map[string]string) []finding.Find
 			}
 		}
 		return &Snapshot{
+			Root:     root,
 			Findings: findings(files),
 			Source: func(file string) ([]byte, bool) {
 				s, ok := files[file]
@@ -159,7 +160,7 @@ func TestRunRounds(t *testing.T) {
 		}
 		return out
 	})
-	res, err := Run(root, lint, Options{})
+	res, err := Run(lint, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +171,7 @@ func TestRunRounds(t *testing.T) {
 	if res.Rounds != 1 || len(res.Remaining) != 0 || res.Applied() != 1 {
 		t.Errorf("rounds %d, remaining %v, applied %d", res.Rounds, res.Remaining, res.Applied())
 	}
-	again, err := Run(root, lint, Options{})
+	again, err := Run(lint, Options{})
 	if err != nil || again.Rounds != 0 || len(again.Files) != 0 {
 		t.Errorf("second run: %+v %v", again, err)
 	}
@@ -191,7 +192,7 @@ func TestRunOverlapNeedsTwoRounds(t *testing.T) {
 		}
 		return out
 	})
-	res, err := Run(root, lint, Options{})
+	res, err := Run(lint, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +216,7 @@ func TestRunBounded(t *testing.T) {
 		f.Message = "round " + string(rune('0'+n))
 		return []finding.Finding{f, fixAt("STUCK", 1, true, finding.AppendLines("a", "stuck"))}
 	})
-	res, err := Run(root, lint, Options{MaxRounds: 3})
+	res, err := Run(lint, Options{MaxRounds: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +256,7 @@ func TestRunLeavesChangedFile(t *testing.T) {
 		}
 		return s, err
 	}
-	res, err := Run(root, lint, Options{})
+	res, err := Run(lint, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +274,7 @@ func TestRunReadOnly(t *testing.T) {
 	lint := fakeLint(root, func(files map[string]string) []finding.Finding {
 		return []finding.Finding{fixAt("R1", 1, true, edit("a", 1, 1, 1, 2, "y"))}
 	})
-	res, err := Run(root, lint, Options{})
+	res, err := Run(lint, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +295,7 @@ func TestRunRejectsOutOfRange(t *testing.T) {
 			fixAt("OK", 1, true, finding.AppendLines("a", "tail")),
 		}
 	})
-	res, err := Run(root, lint, Options{})
+	res, err := Run(lint, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
