@@ -189,7 +189,8 @@ func (fs *fileState) place(e finding.Edit) (placed, error) {
 	if e.IsAppend() {
 		return placed{start: len(fs.content.Data), end: len(fs.content.Data), text: e.NewText, appendText: true}, nil
 	}
-	if !fs.content.Exists && !(e.Range.Start == finding.Pos{Line: 1, Col: 1} && e.Range.End == e.Range.Start) {
+	create := e.Range.Start == finding.Pos{Line: 1, Col: 1} && e.Range.End == e.Range.Start
+	if !fs.content.Exists && !create {
 		return placed{}, fmt.Errorf("%s does not exist", e.Range.File)
 	}
 	if fs.content.Exists && !fs.content.Linted {
