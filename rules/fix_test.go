@@ -274,3 +274,44 @@ func TestFixedTreesHaveCases(t *testing.T) {
 		}
 	}
 }
+
+// TestFixDocs: every rule's "## Fix" section says whether envdoctor fixes
+// it and how: a rule with edits names the command that applies them (with
+// --unsafe when some are unsafe), a rule without says there is no
+// automatic fix; and a rule is Fixable exactly when a case shows an edit.
+func TestFixDocs(t *testing.T) {
+	for _, r := range rules.All() {
+		if strings.HasPrefix(r.ID, "ED") {
+			continue // envdoctor's own findings: nothing to fix in the project
+		}
+		doc := rules.Doc(r.ID)
+		_, section, _ := strings.Cut(doc, "## Fix\n")
+		section, _, _ = strings.Cut(section, "\n## ")
+		section = strings.Join(strings.Fields(section), " ")
+		safe, unsafe := editKinds(t, r.ID)
+		switch {
+		case r.Fixable != (safe || unsafe):
+			t.Errorf("%s: Fixable is %v, but its cases show safe edits %v, unsafe edits %v", r.ID, r.Fixable, safe, unsafe)
+		case !r.Fixable && !strings.Contains(strings.ToLower(section), "no automatic fix"):
+			t.Errorf("%s: the Fix section must say there is no automatic fix", r.ID)
+		case unsafe && !strings.Contains(section, "envdoctor fix --unsafe"):
+			t.Errorf("%s: some edits are unsafe: the Fix section must name `envdoctor fix --unsafe`", r.ID)
+		case safe && !unsafe && !strings.Contains(section, "`envdoctor fix`"):
+			t.Errorf("%s: the edits are safe: the Fix section must name `envdoctor fix`", r.ID)
+		}
+	}
+}
+
+func editKinds(t *testing.T, id string) (safe, unsafe bool) {
+	t.Helper()
+	wants, _ := filepath.Glob(filepath.Join("..", "testdata", "rules", id, "*", "want.txt"))
+	for _, w := range wants {
+		data, err := os.ReadFile(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		safe = safe || strings.Contains(string(data), "  edit (safe): ")
+		unsafe = unsafe || strings.Contains(string(data), "  edit (unsafe): ")
+	}
+	return safe, unsafe
+}
