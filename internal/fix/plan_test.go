@@ -210,3 +210,19 @@ func TestPlanNoOp(t *testing.T) {
 		t.Errorf("changes %+v", plan.Changes)
 	}
 }
+
+// A whole-file replacement (CRLF to LF, as EN004 would write it) is an
+// edit from 1:1 to the end of the file.
+func TestPlanWholeFile(t *testing.T) {
+	crlf := "A=1\r\nB=2\r\n"
+	files := memFiles(map[string]string{".env": crlf})
+	f := fixAt("EN004", 1, true, edit(".env", 1, 1, 3, 1, strings.ReplaceAll(crlf, "\r\n", "\n")))
+	plan := NewPlan([]finding.Finding{f}, files, Options{}, nil)
+	if got := newContent(t, plan, ".env"); got != "A=1\nB=2\n" {
+		t.Errorf("got %q", got)
+	}
+	d := Unified(".env", plan.Changes[0].Old, plan.Changes[0].New)
+	if !strings.Contains(d, "-A=1\r\n-B=2\r\n+A=1\n+B=2\n") {
+		t.Errorf("diff %q", d)
+	}
+}
