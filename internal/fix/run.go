@@ -111,6 +111,14 @@ func Run(lint Lint, opt Options) (*Result, error) {
 			}
 		}
 		if len(plan.Changes) == 0 {
+			if len(plan.Deferred) > 0 && len(plan.Applied) > 0 && attempts < maxAttempts {
+				// The chosen fixes change nothing (their text is already
+				// there) but hold back others: set them aside and retry.
+				for _, f := range plan.Applied {
+					applied[keyOf(f)] = true
+				}
+				continue
+			}
 			break
 		}
 		// Each attempt either writes files or blocks one more file, so

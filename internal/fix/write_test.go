@@ -328,3 +328,24 @@ func TestWriteAllPutsBack(t *testing.T) {
 		t.Errorf("b was created and not removed: %v", err)
 	}
 }
+
+// A fix that changes nothing does not hold back one that overlaps it.
+func TestRunNoOpDoesNotBlock(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "a"), "x\n", 0o644)
+	lint := fakeLint(root, func(files map[string]string) []finding.Finding {
+		if files["a"] != "x\n" {
+			return nil
+		}
+		return []finding.Finding{
+			fixAt("A", 1, true, edit("a", 1, 1, 1, 2, "x")), // no-op
+			fixAt("B", 1, true, edit("a", 1, 1, 2, 1, "y\n")),
+		}
+	})
+	if _, err := Run(lint, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, filepath.Join(root, "a")); got != "y\n" {
+		t.Errorf("a = %q", got)
+	}
+}
