@@ -107,6 +107,30 @@ func bkVarRange(d *project.Dockerfile, loc []parser.Range, name string) finding.
 	return d.InstructionRange(loc)
 }
 
+// bkRenameVarEdit replaces the name of the first use of variable name in
+// the instruction at loc ($name or ${name...}) with to; ok is false when
+// the use is not found where BuildKit's warning points.
+func bkRenameVarEdit(d *project.Dockerfile, loc []parser.Range, name, to string) (finding.Edit, bool) {
+	in := d.Instruction(loc)
+	if in == nil || name == "" || to == "" || to == name {
+		return finding.Edit{}, false
+	}
+	text := in.Text
+	for i := 0; i+1 < len(text); i++ {
+		if text[i] != '$' {
+			continue
+		}
+		j := i + 1
+		if text[j] == '{' {
+			j++
+		}
+		if k := j + len(name); strings.HasPrefix(text[j:], name) && (k == len(text) || !isVarChar(text[k])) {
+			return finding.Edit{Range: in.Range(j, k), NewText: to}, true
+		}
+	}
+	return finding.Edit{}, false
+}
+
 func isVarChar(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }

@@ -283,8 +283,39 @@ func conditionEdits(c *project.Compose, services map[string]types.ServiceConfig,
 		return nil, nil, false // the first finding of this list rewrites it whole
 	}
 	items := seqItems(e.list)
-	if e.list.Style&yaml.FlowStyle != 0 || len(items) == 0 {
+	if len(items) == 0 {
 		return nil, nil, false
+	}
+	condition := func(name string) string {
+		if t, ok := services[name]; ok && t.Build == nil && name != e.svc.name {
+			_, _, stateful := lookupStateful(t.Image)
+			if stateful && (hasHealthcheck(t.HealthCheck) || canAddHealthcheck(c, name)) {
+				healthy = append(healthy, name)
+				return types.ServiceConditionHealthy
+			}
+		}
+		return types.ServiceConditionStarted
+	}
+	if e.list.Style&yaml.FlowStyle != 0 {
+		// [db, cache] on one line becomes the flow mapping
+		// {db: {condition: service_healthy}, cache: {...}}.
+		rng := project.NodeRange(src, e.list)
+		text := src.Line(e.list.Line)
+		if rng.Start.Line != rng.End.Line || rng.End.Col-1 > len(text) || rng.Start.Col < 1 {
+			return nil, nil, false
+		}
+		if span := text[rng.Start.Col-1 : rng.End.Col-1]; !strings.HasPrefix(span, "[") || !strings.HasSuffix(span, "]") {
+			return nil, nil, false
+		}
+		var parts []string
+		for _, item := range items {
+			if item.Kind != yaml.ScalarNode || item.Style != 0 || item.Line != e.list.Line || !isPlainName(item.Value) {
+				return nil, nil, false
+			}
+			parts = append(parts, fmt.Sprintf("%s: {condition: %s}", item.Value, condition(item.Value)))
+		}
+		done[e.list] = true
+		return []finding.Edit{{Range: rng, NewText: "{" + strings.Join(parts, ", ") + "}"}}, healthy, true
 	}
 	// The list must be a plain block list ("- name" lines, nothing else)
 	// indented under its key, so the mapping can take its place.
@@ -312,14 +343,7 @@ func conditionEdits(c *project.Compose, services map[string]types.ServiceConfig,
 	indent := strings.Repeat(" ", dashCol-1)
 	var b strings.Builder
 	for i, item := range items {
-		cond := types.ServiceConditionStarted
-		if t, ok := services[item.Value]; ok && t.Build == nil && item.Value != e.svc.name {
-			_, _, stateful := lookupStateful(t.Image)
-			if stateful && (hasHealthcheck(t.HealthCheck) || canAddHealthcheck(c, item.Value)) {
-				cond = types.ServiceConditionHealthy
-				healthy = append(healthy, item.Value)
-			}
-		}
+		cond := condition(item.Value)
 		if i > 0 {
 			b.WriteString(indent)
 		}
@@ -332,4 +356,21 @@ func conditionEdits(c *project.Compose, services map[string]types.ServiceConfig,
 	end := project.NodeRange(src, items[len(items)-1]).End
 	rng := finding.Range{File: src.Path, Start: finding.Pos{Line: firstLine, Col: dashCol}, End: end}
 	return []finding.Edit{{Range: rng, NewText: b.String()}}, healthy, true
+}
+
+// isPlainName reports whether a service name can be written as a plain
+// YAML key in a flow mapping (letters, digits, '.', '_' and '-', as the
+// compose schema allows for service names).
+func isPlainName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '_', r == '-':
+		default:
+			return false
+		}
+	}
+	return true
 }

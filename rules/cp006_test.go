@@ -2,7 +2,6 @@ package rules_test
 
 import (
 	"context"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -21,7 +20,7 @@ func TestCP006EditsApply(t *testing.T) {
 	dirs, _ := filepath.Glob(filepath.Join("..", "testdata", "rules", "CP006", "*"))
 	for _, src := range dirs {
 		t.Run(filepath.Base(src), func(t *testing.T) {
-			dir := copyDir(t, src)
+			dir := copyCase(t, src)
 			environ := readShellEnv(t, dir)
 			p, err := project.Load(context.Background(), dir, project.Options{Environ: environ})
 			if err != nil {
@@ -53,29 +52,6 @@ func TestCP006EditsApply(t *testing.T) {
 			}
 		})
 	}
-}
-
-func copyDir(t *testing.T, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
 }
 
 // applyEdits writes the edits into the files, last edit first.

@@ -45,12 +45,13 @@ func TestRules(t *testing.T) {
 			}
 			dir := filepath.Join(base, idDir.Name(), c.Name())
 			t.Run(rule.ID+"/"+c.Name(), func(t *testing.T) {
+				dir := caseDir(t, dir)
 				p, err := project.Load(context.Background(), dir, project.Options{Environ: readShellEnv(t, dir)})
 				if err != nil {
 					t.Fatalf("load: %v", err)
 				}
 				got := FormatGolden(rules.Run(p, []*rules.Rule{rule}))
-				compareGolden(t, filepath.Join(dir, "want.txt"), got)
+				compareGolden(t, filepath.Join(base, idDir.Name(), c.Name(), "want.txt"), got)
 			})
 		}
 	}

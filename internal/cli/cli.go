@@ -107,6 +107,7 @@ func commands() []command {
 	return []command{
 		{"doctor", "lint the project and check the machine it runs on (the default)", runDoctor},
 		{"lint", "lint a project, or the given files (what pre-commit passes)", runLint},
+		{"fix", "apply the fixes findings carry (safe ones unless --unsafe; --diff to preview)", runFix},
 		{"explain", "print a rule's documentation: why, a bad and a good example, the fix", runExplain},
 		{"rules", "list every rule (--markdown for the catalogue)", runRules},
 		{"version", "print the version", runVersion},
@@ -184,6 +185,7 @@ Examples:
   envdoctor                                  check the project in this directory
   envdoctor lint --format sarif -o envdoctor.sarif
   envdoctor lint docker-compose.yml .env     lint these files (pre-commit)
+  envdoctor fix --diff                       show what envdoctor fix would change
   envdoctor explain CP001                    why a rule exists and how to fix it
 
 Run 'envdoctor <command> --help' for a command's flags.

@@ -45,6 +45,11 @@ type lintFlags struct {
 	contextName string
 	offline     bool
 	timeout     time.Duration
+	// fix and lint --fix
+	fix      bool
+	unsafe   bool
+	diff     bool
+	fixRules []string
 }
 
 func newLintFlagSet(name string, lf *lintFlags) *pflag.FlagSet {
@@ -65,6 +70,14 @@ func newLintFlagSet(name string, lf *lintFlags) *pflag.FlagSet {
 	fs.BoolVar(&lf.noColor, "no-color", false, "no colors (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
 	fs.BoolVarP(&lf.quiet, "quiet", "q", false, "print only the finding lines and the summary")
 	fs.BoolVarP(&lf.verbose, "verbose", "v", false, "also print related locations and loader notes")
+	if name == "lint" {
+		fs.BoolVar(&lf.fix, "fix", false, "apply the safe fixes, as 'envdoctor fix' does")
+	}
+	if name == "lint" || name == "fix" {
+		fs.BoolVar(&lf.unsafe, "unsafe", false, "also apply the fixes that may change what the project does (review them with --diff)")
+		fs.BoolVar(&lf.diff, "diff", false, "print the fixes as a unified diff and change nothing")
+		fs.StringSliceVar(&lf.fixRules, "rule", nil, "fix only the findings of this rule, by ID or name (repeatable)")
+	}
 	if name == "doctor" {
 		fs.StringVarP(&lf.host, "host", "H", "", "Docker engine address, as with docker -H (default: DOCKER_HOST, the docker context)")
 		fs.StringVar(&lf.contextName, "context", "", "docker context to check (default: DOCKER_CONTEXT, the current context)")
@@ -79,6 +92,12 @@ func runLint(ctx context.Context, args []string, env Env) (int, error) {
 	fs := newLintFlagSet("lint", &lf)
 	if done, err := parseFlags(fs, args, env, lintHelp); done || err != nil {
 		return ExitOK, err
+	}
+	if lf.fix || lf.diff {
+		return fixProjects(ctx, fs.Args(), lf, env)
+	}
+	if lf.unsafe || len(lf.fixRules) > 0 {
+		return ExitError, usagef("--unsafe and --rule choose fixes: add --fix (or --diff)")
 	}
 	return lint(ctx, fs.Args(), lf, env, false)
 }
@@ -119,41 +138,172 @@ type target struct {
 	only map[string]bool // absolute paths
 }
 
+// lintSetup is what every target of a run shares: the rules and probes,
+// the CLI's rule lists and fail level, the working directory.
+type lintSetup struct {
+	all             []*rules.Rule
+	probes          []*checks.Check
+	known           func(string) (string, bool)
+	enable, disable []string
+	failLevel       finding.Severity
+	failLevelGiven  bool
+	cwd             string
+}
+
+func newLintSetup(lf lintFlags, env Env) (*lintSetup, error) {
+	s := &lintSetup{all: rules.All(), probes: checks.All(), failLevel: finding.SeverityWarning}
+	if lf.failLevel != "" {
+		var err error
+		if s.failLevel, err = finding.ParseSeverity(lf.failLevel); err != nil {
+			return nil, usagef("--fail-level: %v", err)
+		}
+		s.failLevelGiven = true
+	}
+	s.known = func(id string) (string, bool) {
+		if r, ok := rules.Lookup(s.all, id); ok {
+			return r.ID, true
+		}
+		if c, ok := checks.Lookup(s.probes, id); ok {
+			return c.ID, true
+		}
+		return "", false
+	}
+	var err error
+	if s.enable, err = resolveRuleList("--enable", lf.enable, s.known); err != nil {
+		return nil, err
+	}
+	if s.disable, err = resolveRuleList("--disable", lf.disable, s.known); err != nil {
+		return nil, err
+	}
+	if s.cwd, err = env.Getwd(); err != nil {
+		return nil, fmt.Errorf("cannot read the current directory: %w", err)
+	}
+	return s, nil
+}
+
+// linted is the lint of one target.
+type linted struct {
+	p    *project.Project // nil when a doctor run found no project
+	root string
+	// findings are root-relative, processed by the pipeline and limited to
+	// the target's files.
+	findings     []finding.Finding
+	failLevel    finding.Severity
+	failed       bool
+	notes        []string
+	probeResults []*checks.Result
+}
+
+// lintTarget loads one target and runs the rules (and, for the doctor,
+// the probes) through the pipeline.
+func lintTarget(ctx context.Context, s *lintSetup, t target, lf lintFlags, env Env, doctor bool) (*linted, error) {
+	p, err := project.Load(ctx, t.dir, project.Options{
+		ComposeFiles:     lf.files,
+		EnvFiles:         lf.envFiles,
+		Profiles:         lf.profiles,
+		ProjectDirectory: lf.projectDirectory,
+		ProjectName:      lf.projectName,
+		WorkingDir:       s.cwd,
+		Environ:          env.Environ,
+		Git:              env.Git,
+	})
+	var loadErr *project.LoadError
+	machineOnly := doctor && errors.As(err, &loadErr) && loadErr.Empty
+	if err != nil && !machineOnly {
+		return nil, err
+	}
+	out := &linted{p: p, root: t.dir}
+	if p != nil {
+		out.root = p.Root
+	} else {
+		out.notes = append(out.notes, err.Error()+onlyMachineNote)
+	}
+	cfgPath := lf.configPath
+	if cfgPath == "" {
+		cfgPath = config.Find(out.root)
+	} else if !filepath.IsAbs(cfgPath) {
+		cfgPath = filepath.Join(s.cwd, cfgPath)
+	}
+	var cfg *config.Config
+	if cfgPath != "" {
+		if cfg, err = config.Load(cfgPath, s.known); err != nil {
+			return nil, err
+		}
+	}
+	opt := pipeline.Options{Config: cfg, Enable: s.enable, Disable: s.disable, FailLevel: s.failLevel, Known: s.known}
+	if cfg != nil && cfg.FailLevel != nil && !s.failLevelGiven {
+		opt.FailLevel = *cfg.FailLevel
+	}
+	opt.Rules = ruleInfos(s.all, s.probes)
+	var enabled []*rules.Rule
+	ran := map[string]bool{}
+	for _, r := range s.all {
+		if pipeline.RuleEnabled(r.ID, opt) {
+			enabled = append(enabled, r)
+			ran[r.ID] = true
+		}
+	}
+	var found []finding.Finding
+	if p != nil {
+		found = rules.Run(p, enabled)
+	}
+	if doctor {
+		var enabledProbes []*checks.Check
+		for _, c := range s.probes {
+			skipOnline := lf.offline && c.Online
+			if pipeline.RuleEnabled(c.ID, opt) && !skipOnline {
+				enabledProbes = append(enabledProbes, c)
+				ran[c.ID] = true
+			}
+		}
+		out.probeResults = runProbes(ctx, enabledProbes, lf, env, p)
+		for _, r := range out.probeResults {
+			found = append(found, r.Findings...)
+			if r.Crashed != "" {
+				found = append(found, checks.CrashFinding(r))
+			}
+		}
+	}
+	// An ignore comment for a rule that did not run is not "unused".
+	opt.Ran = func(id string) bool { return ran[id] }
+	res := pipeline.Process(p, found, opt)
+	out.failLevel = opt.FailLevel
+	for _, f := range res.Findings {
+		if t.only != nil && !anchoredIn(f, out.root, t.only) {
+			continue
+		}
+		out.findings = append(out.findings, f)
+	}
+	out.failed = fails(out.findings, out.failLevel)
+	if p != nil {
+		out.notes = append(out.notes, p.Notes...)
+	}
+	return out, nil
+}
+
+// fails reports whether a finding is at or above the fail level.
+func fails(fs []finding.Finding, level finding.Severity) bool {
+	if level == finding.SeverityNone {
+		return false
+	}
+	for _, f := range fs {
+		if f.Severity >= level {
+			return true
+		}
+	}
+	return false
+}
+
 func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool) (int, error) {
 	format, err := report.New(lf.format)
 	if err != nil {
 		return ExitError, usagef("%v", err)
 	}
-	failLevel := finding.SeverityWarning
-	if lf.failLevel != "" {
-		if failLevel, err = finding.ParseSeverity(lf.failLevel); err != nil {
-			return ExitError, usagef("--fail-level: %v", err)
-		}
-	}
-	all := rules.All()
-	probes := checks.All()
-	known := func(s string) (string, bool) {
-		if r, ok := rules.Lookup(all, s); ok {
-			return r.ID, true
-		}
-		if c, ok := checks.Lookup(probes, s); ok {
-			return c.ID, true
-		}
-		return "", false
-	}
-	enable, err := resolveRuleList("--enable", lf.enable, known)
+	s, err := newLintSetup(lf, env)
 	if err != nil {
 		return ExitError, err
 	}
-	disable, err := resolveRuleList("--disable", lf.disable, known)
-	if err != nil {
-		return ExitError, err
-	}
-	cwd, err := env.Getwd()
-	if err != nil {
-		return ExitError, fmt.Errorf("cannot read the current directory: %w", err)
-	}
-	targets, err := resolveTargets(cwd, args, lf)
+	targets, err := resolveTargets(s.cwd, args, lf)
 	if err != nil {
 		return ExitError, err
 	}
@@ -164,124 +314,31 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 	failed := false
 	var probeResults []*checks.Result
 	for _, t := range targets {
-		p, err := project.Load(ctx, t.dir, project.Options{
-			ComposeFiles:     lf.files,
-			EnvFiles:         lf.envFiles,
-			Profiles:         lf.profiles,
-			ProjectDirectory: lf.projectDirectory,
-			ProjectName:      lf.projectName,
-			WorkingDir:       cwd,
-			Environ:          env.Environ,
-			Git:              env.Git,
-		})
-		var loadErr *project.LoadError
-		machineOnly := doctor && errors.As(err, &loadErr) && loadErr.Empty
-		if err != nil && !machineOnly {
+		l, err := lintTarget(ctx, s, t, lf, env, doctor)
+		if err != nil {
 			return ExitError, err
 		}
-		root := t.dir
-		if p != nil {
-			root = p.Root
-		} else {
-			notes = append(notes, err.Error()+onlyMachineNote)
-		}
-		cfgPath := lf.configPath
-		if cfgPath == "" {
-			cfgPath = config.Find(root)
-		} else if !filepath.IsAbs(cfgPath) {
-			cfgPath = filepath.Join(cwd, cfgPath)
-		}
-		var cfg *config.Config
-		if cfgPath != "" {
-			if cfg, err = config.Load(cfgPath, known); err != nil {
-				return ExitError, err
-			}
-		}
-		opt := pipeline.Options{Config: cfg, Enable: enable, Disable: disable, FailLevel: failLevel, Known: known}
-		if cfg != nil && cfg.FailLevel != nil && lf.failLevel == "" {
-			opt.FailLevel = *cfg.FailLevel
-		}
-		opt.Rules = ruleInfos(all, probes)
-		var enabled []*rules.Rule
-		ran := map[string]bool{}
-		for _, r := range all {
-			if pipeline.RuleEnabled(r.ID, opt) {
-				enabled = append(enabled, r)
-				ran[r.ID] = true
-			}
-		}
-		var found []finding.Finding
-		if p != nil {
-			found = rules.Run(p, enabled)
-		}
-		if doctor {
-			var enabledProbes []*checks.Check
-			for _, c := range probes {
-				skipOnline := lf.offline && c.Online
-				if pipeline.RuleEnabled(c.ID, opt) && !skipOnline {
-					enabledProbes = append(enabledProbes, c)
-					ran[c.ID] = true
-				}
-			}
-			probeResults = runProbes(ctx, enabledProbes, lf, env, p)
-			for _, r := range probeResults {
-				found = append(found, r.Findings...)
-				if r.Crashed != "" {
-					found = append(found, checks.CrashFinding(r))
-				}
-			}
-		}
-		// An ignore comment for a rule that did not run is not "unused".
-		opt.Ran = func(id string) bool { return ran[id] }
-		res := pipeline.Process(p, found, opt)
-		prefix := relPrefix(cwd, root)
-		for _, f := range res.Findings {
-			if t.only != nil && !anchoredIn(f, p.Root, t.only) {
-				continue
-			}
-			if f.Severity >= opt.FailLevel && opt.FailLevel != finding.SeverityNone {
-				failed = true
-			}
+		probeResults = l.probeResults
+		prefix := relPrefix(s.cwd, l.root)
+		for _, f := range l.findings {
 			findings = append(findings, rebase(f, prefix))
 		}
-		if p != nil {
-			for path, src := range p.Sources {
+		failed = failed || l.failed
+		if l.p != nil {
+			for path, src := range l.p.Sources {
 				lines[joinRel(prefix, path)] = src
 			}
-			notes = append(notes, p.Notes...)
 		}
+		notes = append(notes, l.notes...)
 	}
 	sort.SliceStable(findings, func(i, j int) bool { return finding.Less(findings[i], findings[j]) })
 
-	out := env.Stdout
-	color := useColor(lf, env)
-	if lf.output != "" {
-		path := lf.output
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(cwd, path)
-		}
-		f, err := os.Create(path)
-		if err != nil {
-			return ExitError, fmt.Errorf("cannot write the report: %w", err)
-		}
-		defer f.Close()
-		out, color = f, false
+	out, closeOut, color, err := reportOutput(lf, env, s.cwd)
+	if err != nil {
+		return ExitError, err
 	}
-	in := report.Input{
-		Findings: findings,
-		Lines: func(file string, n int) (string, bool) {
-			src, ok := lines[file]
-			if !ok || n < 1 || n > src.LineCount() {
-				return "", false
-			}
-			return src.Line(n), true
-		},
-		Tool:    report.Tool{Name: "envdoctor", Version: version(), InformationURI: "https://github.com/envdoctor/envdoctor"},
-		Color:   color,
-		Verbose: lf.verbose,
-		Quiet:   lf.quiet,
-	}
-	in.Rules = ruleInfos(all, probes)
+	defer closeOut()
+	in := reportInput(s, findings, lines, lf, color)
 	if doctor && lf.format == "text" {
 		writeDoctorReport(out, in, probeResults, doctorStyle(env, color), len(lines) > 0)
 	} else if err := format.Format(out, in); err != nil {
@@ -303,6 +360,44 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 		return ExitFindings, nil
 	}
 	return ExitOK, nil
+}
+
+// reportOutput is where the report goes: standard output, or the -o file
+// (never colored). closeOut closes the file.
+func reportOutput(lf lintFlags, env Env, cwd string) (out io.Writer, closeOut func(), color bool, err error) {
+	out, closeOut, color = env.Stdout, func() {}, useColor(lf, env)
+	if lf.output == "" {
+		return out, closeOut, color, nil
+	}
+	path := lf.output
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(cwd, path)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("cannot write the report: %w", err)
+	}
+	return f, func() { f.Close() }, false, nil
+}
+
+// reportInput is the formatters' input; lines holds the sources by the
+// paths the findings are reported with.
+func reportInput(s *lintSetup, findings []finding.Finding, lines map[string]*project.Source, lf lintFlags, color bool) report.Input {
+	return report.Input{
+		Findings: findings,
+		Lines: func(file string, n int) (string, bool) {
+			src, ok := lines[file]
+			if !ok || n < 1 || n > src.LineCount() {
+				return "", false
+			}
+			return src.Line(n), true
+		},
+		Tool:    report.Tool{Name: "envdoctor", Version: version(), InformationURI: "https://github.com/envdoctor/envdoctor"},
+		Color:   color,
+		Verbose: lf.verbose,
+		Quiet:   lf.quiet,
+		Rules:   ruleInfos(s.all, s.probes),
+	}
 }
 
 // onlyMachineNote ends the note of a doctor run outside any project.

@@ -94,11 +94,40 @@ type Related struct {
 }
 
 // Edit replaces the bytes of Range with NewText. An empty range (Start == End)
-// inserts. A Range.File naming a file that does not exist creates it.
+// inserts. Positions may point one past the end of a line (at its line
+// ending) and at line count+1, column 1 when the file ends with a newline
+// (the end of the file); anything further is out of range and the whole fix
+// is not applied.
+//
+// Two forms write files a rule has not read (internal/fix applies them):
+//
+//   - Create: Range.File names a file that does not exist, Start = End =
+//     1:1 and NewText is the whole content of the new file. If the file
+//     exists when the fix is applied, the fix is not applied.
+//   - Append: Start and End are both zero (unknown positions): NewText,
+//     whole lines, goes at the end of Range.File, after a newline when the
+//     file does not end with one (a missing final newline of NewText is
+//     added too). The file is created when missing. For lines added to files
+//     the loader does not read, such as ".env" in .gitignore or a
+//     .gitattributes rule.
 type Edit struct {
 	Range   Range
 	NewText string
 }
+
+// CreateFile is the edit that creates file with content (see Edit).
+func CreateFile(file, content string) Edit {
+	return Edit{Range: Range{File: file, Start: Pos{Line: 1, Col: 1}, End: Pos{Line: 1, Col: 1}}, NewText: content}
+}
+
+// AppendLines is the edit that adds lines at the end of file, creating it
+// when missing (see Edit).
+func AppendLines(file, lines string) Edit {
+	return Edit{Range: Range{File: file}, NewText: lines}
+}
+
+// IsAppend reports whether the edit is an append (both positions zero).
+func (e Edit) IsAppend() bool { return e.Range.Start.IsZero() && e.Range.End.IsZero() }
 
 // Fix is advice for the user, machine-applicable when it has Edits. Safe
 // means applying the edits cannot change what the project does at run time

@@ -179,7 +179,7 @@ func (sarifFormatter) Format(w io.Writer, in Input) error {
 		res.PartialFingerprints = map[string]string{fingerprintKey: hash + ":" + strconv.Itoa(seen[hash])}
 		if f.Fix != nil {
 			res.Properties = &sarifResultProperties{Fix: f.Fix.Message, FixSafe: f.Fix.Safe}
-			if len(f.Fix.Edits) > 0 {
+			if len(f.Fix.Edits) > 0 && !hasAppend(f.Fix) {
 				res.Fixes = []sarifFix{in.sarifFix(f.Fix)}
 			}
 		}
@@ -386,8 +386,7 @@ func (in *Input) sarifFix(fix *finding.Fix) sarifFix {
 		r := e.Range
 		switch {
 		case r.Start.IsZero():
-			// No position: the edit writes a new (or empty) file, an
-			// insertion at its very start.
+			// No start: an insertion at the very start of the file.
 			zero := 0
 			rep.DeletedRegion = sarifRegion{ByteOffset: &zero, ByteLength: &zero}
 		default:
@@ -402,6 +401,19 @@ func (in *Input) sarifFix(fix *finding.Fix) sarifFix {
 		out.ArtifactChanges[i].Replacements = append(out.ArtifactChanges[i].Replacements, rep)
 	}
 	return out
+}
+
+// hasAppend reports whether a fix appends to a file (finding.Edit's append
+// form): SARIF can only say where an insertion goes by position, and the
+// end of a file the report has not read is unknown, so such a fix is
+// given as advice only (properties.fix).
+func hasAppend(fix *finding.Fix) bool {
+	for _, e := range fix.Edits {
+		if e.IsAppend() {
+			return true
+		}
+	}
+	return false
 }
 
 // fingerprint hashes what identifies a finding independently of where its

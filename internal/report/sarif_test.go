@@ -67,11 +67,17 @@ func TestSARIFValidatesAgainstSchema(t *testing.T) {
 	sch := sarifValidator(t)
 	odd := []finding.Finding{
 		// A file but no position, a line but no column, an unknown rule,
-		// a path that needs escaping, an edit creating a new file.
+		// a path that needs escaping, an edit creating a new file, one
+		// appending to a file.
 		{RuleID: "BC001", Severity: finding.SeverityWarning, Message: "no .dockerignore in context \"app\"",
 			Range: finding.Range{File: "app dir/Dockerfile"},
 			Fix: &finding.Fix{Message: "create app dir/.dockerignore", Safe: true, Edits: []finding.Edit{
-				{Range: finding.Range{File: "app dir/.dockerignore"}, NewText: ".git\n.env\n"},
+				finding.CreateFile("app dir/.dockerignore", ".git\n.env\n"),
+			}}},
+		{RuleID: "SE002", Severity: finding.SeverityError, Message: ".env is not ignored",
+			Range: finding.Range{File: ".env"},
+			Fix: &finding.Fix{Message: "add .env to .gitignore", Safe: true, Edits: []finding.Edit{
+				finding.AppendLines(".gitignore", ".env"),
 			}}},
 		{RuleID: "XX999", Severity: finding.SeverityInfo, Message: "line only",
 			Range: finding.Range{File: "c:odd#name?.yml", Start: finding.Pos{Line: 3}}},
@@ -437,5 +443,30 @@ func TestSARIFFingerprintIgnoresLineNumbers(t *testing.T) {
 	h := strings.TrimSuffix(fps[0], ":1")
 	if !strings.HasSuffix(fps[0], ":1") || fps[1] != h+":2" || len(h) != 64 {
 		t.Errorf("twin fingerprints %q", fps)
+	}
+}
+
+// TestSARIFAppendIsAdvice: an edit appending to a file has no position
+// SARIF can express, so its fix is advice only; a created file is an
+// insertion at 1:1.
+func TestSARIFAppendIsAdvice(t *testing.T) {
+	in := Input{Findings: []finding.Finding{
+		{RuleID: "SE002", Severity: finding.SeverityError, Message: ".env is not ignored", Range: finding.Range{File: ".env"},
+			Fix: &finding.Fix{Message: "add .env to .gitignore", Safe: true, Edits: []finding.Edit{finding.AppendLines(".gitignore", ".env")}}},
+		{RuleID: "BC001", Severity: finding.SeverityWarning, Message: "no .dockerignore", Range: finding.Range{File: "Dockerfile"},
+			Fix: &finding.Fix{Message: "create .dockerignore", Safe: true, Edits: []finding.Edit{finding.CreateFile(".dockerignore", ".git\n")}}},
+	}}
+	log := decodeSARIF(t, render(t, "sarif", in))
+	for _, res := range log.Runs[0].Results {
+		switch res.RuleID {
+		case "SE002":
+			if res.Fixes != nil || res.Properties == nil || res.Properties.Fix != "add .env to .gitignore" {
+				t.Errorf("SE002: fixes %+v, properties %+v", res.Fixes, res.Properties)
+			}
+		case "BC001":
+			if len(res.Fixes) != 1 || res.Fixes[0].ArtifactChanges[0].Replacements[0].DeletedRegion.StartLine != 1 {
+				t.Errorf("BC001 fixes %+v", res.Fixes)
+			}
+		}
 	}
 }
