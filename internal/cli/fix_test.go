@@ -330,14 +330,14 @@ func TestFixFlags(t *testing.T) {
 	})
 	t.Run("exit zero when only infos remain", func(t *testing.T) {
 		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte("version: \"3.8\"\nservices:\n  web:\n    image: nginx:1.27\n"), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte("version: \"3.8\"\nservices:\n  web:\n    image: ghcr.io/acme/web:1.0\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		out, _, code := run(t, dir, nil, "fix", "--fail-level", "info")
 		if code != ExitOK || !strings.Contains(out, "compose.yaml: 1 fix (CP005)") {
 			t.Errorf("exit %d:\n%s", code, out)
 		}
-		if data, _ := os.ReadFile(filepath.Join(dir, "compose.yaml")); string(data) != "services:\n  web:\n    image: nginx:1.27\n" {
+		if data, _ := os.ReadFile(filepath.Join(dir, "compose.yaml")); string(data) != "services:\n  web:\n    image: ghcr.io/acme/web:1.0\n" {
 			t.Errorf("compose.yaml = %q", data)
 		}
 	})
