@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/envdoctor/envdoctor/internal/report"
 	"github.com/envdoctor/envdoctor/rules"
 )
 
@@ -64,7 +65,7 @@ func TestProjectsGolden(t *testing.T) {
 		t.Fatal("no projects")
 	}
 	for _, dir := range dirs {
-		for _, format := range []string{"text", "json", "sarif", "github"} {
+		for _, format := range report.Names() {
 			t.Run(filepath.Base(dir)+"/"+format, func(t *testing.T) {
 				out, stderr, code := run(t, dir, tutorialShell, "lint", "--format", format)
 				if code != ExitFindings && code != ExitOK {
