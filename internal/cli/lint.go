@@ -40,6 +40,8 @@ type lintFlags struct {
 	noColor          bool
 	quiet            bool
 	verbose          bool
+	baseline         string
+	writeBaseline    string
 	// doctor only
 	host        string
 	contextName string
@@ -62,6 +64,8 @@ func newLintFlagSet(name string, lf *lintFlags) *pflag.FlagSet {
 	fs.StringVar(&lf.configPath, "config", "", "config file (default: .envdoctor.yaml in the project directory)")
 	fs.StringSliceVar(&lf.enable, "enable", nil, "enable rules by ID or name (comma-separated or repeated)")
 	fs.StringSliceVar(&lf.disable, "disable", nil, "disable rules by ID or name (comma-separated or repeated)")
+	fs.StringVar(&lf.baseline, "baseline", "", "hide the findings recorded in this baseline file (default: the config's baseline:)")
+	fs.StringVar(&lf.writeBaseline, "write-baseline", "", "record every current finding in this baseline file, then report none of them")
 	fs.BoolVar(&lf.noColor, "no-color", false, "no colors (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
 	fs.BoolVarP(&lf.quiet, "quiet", "q", false, "print only the finding lines and the summary")
 	fs.BoolVarP(&lf.verbose, "verbose", "v", false, "also print related locations and loader notes")
@@ -157,12 +161,17 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 	if err != nil {
 		return ExitError, err
 	}
+	bl := newBaselines(cwd, lf)
+	if bl.writer != nil && targets[0].only != nil {
+		return ExitError, usagef("--write-baseline records a whole project: give a directory, not files")
+	}
 
 	var findings []finding.Finding
 	var notes []string
 	lines := map[string]*project.Source{}
 	failed := false
 	var probeResults []*checks.Result
+	anchor := ""
 	for _, t := range targets {
 		p, err := project.Load(ctx, t.dir, project.Options{
 			ComposeFiles:     lf.files,
@@ -175,7 +184,15 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 			Git:              env.Git,
 		})
 		var loadErr *project.LoadError
-		machineOnly := doctor && errors.As(err, &loadErr) && loadErr.Empty
+		empty := errors.As(err, &loadErr) && loadErr.Empty
+		if empty && t.only != nil {
+			// A file passed by pre-commit (a .env of a front end) in a
+			// directory with no compose file and no Dockerfile: nothing
+			// of envdoctor's to lint there.
+			notes = append(notes, err.Error()+": skipped")
+			continue
+		}
+		machineOnly := doctor && empty
 		if err != nil && !machineOnly {
 			return ExitError, err
 		}
@@ -235,8 +252,17 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 		opt.Ran = func(id string) bool { return ran[id] }
 		res := pipeline.Process(p, found, opt)
 		prefix := relPrefix(cwd, root)
+		base, err := bl.forTarget(cfg)
+		if err != nil {
+			return ExitError, err
+		}
+		bl.cover(coverage{root: root, only: t.only, cfg: cfg, ran: ran})
+		lineOf := sourceLines(p)
 		for _, f := range res.Findings {
 			if t.only != nil && !anchoredIn(f, p.Root, t.only) {
+				continue
+			}
+			if bl.hide(base, root, f, lineOf) {
 				continue
 			}
 			if f.Severity >= opt.FailLevel && opt.FailLevel != finding.SeverityNone {
@@ -249,7 +275,13 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 				lines[joinRel(prefix, path)] = src
 			}
 			notes = append(notes, p.Notes...)
+			if anchor == "" {
+				anchor = joinRel(prefix, anchorFile(p))
+			}
 		}
+	}
+	if err := bl.finish(env.Stderr, lf); err != nil {
+		return ExitError, err
 	}
 	sort.SliceStable(findings, func(i, j int) bool { return finding.Less(findings[i], findings[j]) })
 
@@ -280,6 +312,7 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 		Color:   color,
 		Verbose: lf.verbose,
 		Quiet:   lf.quiet,
+		Anchor:  anchor,
 	}
 	in.Rules = ruleInfos(all, probes)
 	if doctor && lf.format == "text" {
@@ -466,4 +499,37 @@ func useColor(lf lintFlags, env Env) bool {
 		return false
 	}
 	return env.IsTerminal(env.Stdout)
+}
+
+// anchorFile is the file findings about no file are attached to in the
+// formats that need a location: the first compose file, else the first
+// Dockerfile.
+func anchorFile(p *project.Project) string {
+	if p.Compose != nil {
+		for _, cf := range p.Compose.Files {
+			if cf.Source != nil {
+				return cf.Path
+			}
+		}
+	}
+	for _, df := range p.Dockerfiles {
+		if df.Path != "" {
+			return df.Path
+		}
+	}
+	return ""
+}
+
+// sourceLines looks up a line of a project file by its root-relative path.
+func sourceLines(p *project.Project) func(file string, n int) (string, bool) {
+	return func(file string, n int) (string, bool) {
+		if p == nil {
+			return "", false
+		}
+		src, ok := p.Sources[file]
+		if !ok || n < 1 || n > src.LineCount() {
+			return "", false
+		}
+		return src.Line(n), true
+	}
 }
