@@ -166,9 +166,4 @@ func (b *baselines) covered(bl *baseline.Baseline, e baseline.Entry) bool {
 }
 
 // rel shows a path relative to the working directory when it is below it.
-func (b *baselines) rel(path string) string {
-	if r, err := filepath.Rel(b.cwd, path); err == nil && !strings.HasPrefix(r, "..") {
-		return r
-	}
-	return path
-}
+func (b *baselines) rel(path string) string { return relTo(b.cwd, path) }

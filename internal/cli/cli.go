@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/mattn/go-isatty"
+	"github.com/spf13/pflag"
 
 	"github.com/envdoctor/envdoctor/checks"
 	"github.com/envdoctor/envdoctor/internal/project"
@@ -85,13 +86,35 @@ type command struct {
 	run     func(ctx context.Context, args []string, env Env) (int, error)
 }
 
+// flagSet returns a command's flags, for shell completion (the run
+// functions build the same flag sets).
+func (c command) flagSet() *pflag.FlagSet {
+	switch c.name {
+	case "doctor", "lint":
+		return newLintFlagSet(c.name, &lintFlags{})
+	case "rules":
+		var markdown bool
+		var output string
+		return newRulesFlagSet(&markdown, &output)
+	case "graph":
+		return newGraphFlagSet(&graphFlags{})
+	case "init":
+		var force bool
+		return newInitFlagSet(&force)
+	}
+	return pflag.NewFlagSet(c.name, pflag.ContinueOnError)
+}
+
 func commands() []command {
 	return []command{
 		{"doctor", "lint the project and check the machine it runs on (the default)", runDoctor},
 		{"lint", "lint a project, or the given files (what pre-commit passes)", runLint},
 		{"explain", "print a rule's documentation: why, a bad and a good example, the fix", runExplain},
 		{"rules", "list every rule (--markdown for the catalogue)", runRules},
-		{"version", "print the version", runVersion},
+		{"graph", "draw the services, their dependencies, ports, volumes and networks (Mermaid, DOT)", runGraph},
+		{"init", "write a commented starter .envdoctor.yaml", runInit},
+		{"completion", "print the shell completion script: bash, zsh, fish or powershell", runCompletion},
+		{"version", "print the version, commit and Go version", runVersion},
 	}
 }
 

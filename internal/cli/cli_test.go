@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/envdoctor/envdoctor/checks"
+	"github.com/envdoctor/envdoctor/internal/config"
 	"github.com/envdoctor/envdoctor/internal/report"
 	"github.com/envdoctor/envdoctor/rules"
 )
@@ -267,4 +269,10 @@ func TestOutputFile(t *testing.T) {
 	if err != nil || !json.Valid(data) || !bytes.Contains(data, []byte(`"ruleId": "CP001"`)) {
 		t.Errorf("report file: %v %s", err, data)
 	}
+}
+
+// TestConfigSchemaFresh fails when schema/envdoctor.schema.json is stale
+// (a rule was added): go test ./internal/cli -update rewrites it.
+func TestConfigSchemaFresh(t *testing.T) {
+	golden(t, filepath.Join("..", "..", "schema", "envdoctor.schema.json"), string(config.Schema(ruleInfos(rules.All(), checks.All()))))
 }
