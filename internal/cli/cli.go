@@ -182,7 +182,7 @@ Usage:
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Examples:
@@ -190,6 +190,8 @@ Examples:
   envdoctor lint --format sarif -o envdoctor.sarif
   envdoctor lint docker-compose.yml .env     lint these files (pre-commit)
   envdoctor explain CP001                    why a rule exists and how to fix it
+  envdoctor graph                            the stack as a Mermaid flowchart
+  envdoctor init                             write a commented .envdoctor.yaml
 
 Run 'envdoctor <command> --help' for a command's flags.
 Exit codes: 0 clean, 1 findings at or above --fail-level, 2 usage, config or internal error.

@@ -24,7 +24,12 @@ Usage:
 
 With no argument, lints the project in the current directory. With files
 (what pre-commit passes), lints the project each file belongs to and reports
-the findings located in those files, and cross-file findings anchored in them.
+the findings located in those files, and cross-file findings anchored in them;
+a file in no project (no compose file, no Dockerfile) is skipped.
+
+A baseline (--write-baseline, then --baseline or the config's baseline:)
+hides the findings a project accepts for now; they are matched by content,
+not by line, and -v lists the ones that are fixed.
 
 Examples:
   envdoctor lint
@@ -32,6 +37,9 @@ Examples:
   envdoctor lint --format sarif -o envdoctor.sarif --exit-zero
   envdoctor lint --disable CP005 --fail-level error
   envdoctor lint docker-compose.yml Dockerfile .env
+  envdoctor lint --format codeclimate -o gl-code-quality-report.json
+  envdoctor lint --write-baseline .envdoctor-baseline.json
+  envdoctor lint --baseline .envdoctor-baseline.json -v
 
 Flags:
 `)

@@ -87,17 +87,20 @@ type compCmd struct {
 // completionSpec describes every command from the command and flag tables,
 // so the scripts cannot miss a flag.
 func completionSpec() []compCmd {
-	var ruleIDs, ruleNames []string
-	for _, r := range rules.All() {
+	all, probes := rules.All(), checks.All()
+	ruleIDs := make([]string, 0, len(all)+len(probes))
+	ruleNames := make([]string, 0, len(all)+len(probes))
+	for _, r := range all {
 		ruleIDs = append(ruleIDs, r.ID)
 		ruleNames = append(ruleNames, r.Name)
 	}
-	for _, c := range checks.All() {
+	for _, c := range probes {
 		ruleIDs = append(ruleIDs, c.ID)
 		ruleNames = append(ruleNames, c.Name)
 	}
-	var out []compCmd
-	for _, c := range commands() {
+	cmds := commands()
+	out := make([]compCmd, 0, len(cmds))
+	for _, c := range cmds {
 		cc := compCmd{name: c.name, summary: c.summary}
 		c.flagSet().VisitAll(func(f *pflag.Flag) {
 			cf := compFlag{long: f.Name, short: f.Shorthand, usage: f.Usage, takesValue: f.Value.Type() != "bool"}

@@ -109,7 +109,11 @@ func docConfigExamples(t *testing.T) []string {
 	}
 	var out []string
 	for _, part := range strings.Split(section, "```yaml\n")[1:] {
-		out = append(out, part[:strings.Index(part, "```")])
+		block, _, ok := strings.Cut(part, "```")
+		if !ok {
+			t.Fatalf("unterminated YAML block in docs/config.md: %q", part)
+		}
+		out = append(out, block)
 	}
 	if len(out) < 3 {
 		t.Fatalf("only %d YAML examples in the .envdoctor.yaml section", len(out))
