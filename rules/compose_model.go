@@ -48,10 +48,12 @@ func interpolate(c *project.Compose, cf *project.ComposeFile, s string) string {
 		return s
 	}
 	env := fileEnv(c, cf)
+	// WithoutLogging: compose-go's default logs "variable is not set"
+	// through logrus to stderr, which CP001 already reports.
 	out, err := template.SubstituteWithOptions(s, func(k string) (string, bool) {
 		v, ok := env[k]
 		return v, ok
-	}, template.WithoutLogging) // rules report unset variables (CP001), never compose-go's log
+	}, template.WithoutLogging)
 	if err != nil {
 		return s
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/mattn/go-isatty"
+	"github.com/spf13/pflag"
 
 	"github.com/envdoctor/envdoctor/checks"
 	"github.com/envdoctor/envdoctor/internal/project"
@@ -103,6 +104,25 @@ type command struct {
 	run     func(ctx context.Context, args []string, env Env) (int, error)
 }
 
+// flagSet returns a command's flags, for shell completion (the run
+// functions build the same flag sets).
+func (c command) flagSet() *pflag.FlagSet {
+	switch c.name {
+	case "doctor", "lint":
+		return newLintFlagSet(c.name, &lintFlags{})
+	case "rules":
+		var markdown bool
+		var output string
+		return newRulesFlagSet(&markdown, &output)
+	case "graph":
+		return newGraphFlagSet(&graphFlags{})
+	case "init":
+		var force bool
+		return newInitFlagSet(&force)
+	}
+	return pflag.NewFlagSet(c.name, pflag.ContinueOnError)
+}
+
 func commands() []command {
 	return []command{
 		{"doctor", "lint the project and check the machine it runs on (the default)", runDoctor},
@@ -110,7 +130,10 @@ func commands() []command {
 		{"fix", "apply the fixes findings carry (safe ones unless --unsafe; --diff to preview)", runFix},
 		{"explain", "print a rule's documentation: why, a bad and a good example, the fix", runExplain},
 		{"rules", "list every rule (--markdown for the catalogue)", runRules},
-		{"version", "print the version", runVersion},
+		{"graph", "draw the services, their dependencies, ports, volumes and networks (Mermaid, DOT)", runGraph},
+		{"init", "write a commented starter .envdoctor.yaml", runInit},
+		{"completion", "print the shell completion script: bash, zsh, fish or powershell", runCompletion},
+		{"version", "print the version, commit and Go version", runVersion},
 	}
 }
 
@@ -178,7 +201,7 @@ Usage:
 Commands:
 `)
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Examples:
@@ -187,6 +210,8 @@ Examples:
   envdoctor lint docker-compose.yml .env     lint these files (pre-commit)
   envdoctor fix --diff                       show what envdoctor fix would change
   envdoctor explain CP001                    why a rule exists and how to fix it
+  envdoctor graph                            the stack as a Mermaid flowchart
+  envdoctor init                             write a commented .envdoctor.yaml
 
 Run 'envdoctor <command> --help' for a command's flags.
 Exit codes: 0 clean, 1 findings at or above --fail-level, 2 usage, config or internal error.

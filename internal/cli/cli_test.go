@@ -13,6 +13,9 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"github.com/envdoctor/envdoctor/checks"
+	"github.com/envdoctor/envdoctor/internal/config"
+	"github.com/envdoctor/envdoctor/internal/report"
 	"github.com/envdoctor/envdoctor/rules"
 )
 
@@ -66,7 +69,7 @@ func TestProjectsGolden(t *testing.T) {
 		t.Fatal("no projects")
 	}
 	for _, dir := range dirs {
-		for _, format := range []string{"text", "json", "sarif", "github"} {
+		for _, format := range report.Names() {
 			t.Run(filepath.Base(dir)+"/"+format, func(t *testing.T) {
 				out, stderr, code := run(t, dir, tutorialShell, "lint", "--format", format)
 				if code != ExitFindings && code != ExitOK {
@@ -287,4 +290,10 @@ func TestNoLibraryLogging(t *testing.T) {
 	if logged.Len() > 0 {
 		t.Errorf("a library logged:\n%s", logged.String())
 	}
+}
+
+// TestConfigSchemaFresh fails when schema/envdoctor.schema.json is stale
+// (a rule was added): go test ./internal/cli -update rewrites it.
+func TestConfigSchemaFresh(t *testing.T) {
+	golden(t, filepath.Join("..", "..", "schema", "envdoctor.schema.json"), string(config.Schema(ruleInfos(rules.All(), checks.All()))))
 }

@@ -24,7 +24,12 @@ Usage:
 
 With no argument, lints the project in the current directory. With files
 (what pre-commit passes), lints the project each file belongs to and reports
-the findings located in those files, and cross-file findings anchored in them.
+the findings located in those files, and cross-file findings anchored in them;
+a file in no project (no compose file, no Dockerfile) is skipped.
+
+A baseline (--write-baseline, then --baseline or the config's baseline:)
+hides the findings a project accepts for now; they are matched by content,
+not by line, and -v lists the ones that are fixed.
 
 Examples:
   envdoctor lint
@@ -32,6 +37,9 @@ Examples:
   envdoctor lint --format sarif -o envdoctor.sarif --exit-zero
   envdoctor lint --disable CP005 --fail-level error
   envdoctor lint docker-compose.yml Dockerfile .env
+  envdoctor lint --format codeclimate -o gl-code-quality-report.json
+  envdoctor lint --write-baseline .envdoctor-baseline.json
+  envdoctor lint --baseline .envdoctor-baseline.json -v
 
 Flags:
 `)
@@ -102,9 +110,9 @@ func suggestRule(all []*rules.Rule, s string) string {
 }
 
 func runRules(_ context.Context, args []string, env Env) (int, error) {
-	fs := pflag.NewFlagSet("rules", pflag.ContinueOnError)
-	markdown := fs.Bool("markdown", false, "print the rule catalogue as Markdown (docs/rules.md)")
-	output := fs.StringP("output", "o", "", "write to this file instead of standard output")
+	var markdown bool
+	var output string
+	fs := newRulesFlagSet(&markdown, &output)
 	if done, err := parseFlags(fs, args, env, func(w io.Writer, fs *pflag.FlagSet) {
 		fmt.Fprint(w, `List every rule with its ID, name, default severity and title.
 
@@ -125,21 +133,28 @@ Flags:
 		return ExitError, usagef("rules takes no argument")
 	}
 	var b strings.Builder
-	if *markdown {
+	if markdown {
 		b.WriteString(RulesMarkdown(rules.All()))
 	} else {
 		for _, r := range rules.All() {
 			fmt.Fprintf(&b, "%-6s %-22s %-8s %s\n", r.ID, r.Name, r.Severity, r.Title)
 		}
 	}
-	if *output != "" {
-		if err := os.WriteFile(*output, []byte(b.String()), 0o644); err != nil {
-			return ExitError, fmt.Errorf("cannot write %s: %w", *output, err)
+	if output != "" {
+		if err := os.WriteFile(output, []byte(b.String()), 0o644); err != nil {
+			return ExitError, fmt.Errorf("cannot write %s: %w", output, err)
 		}
 		return ExitOK, nil
 	}
 	fmt.Fprint(env.Stdout, b.String())
 	return ExitOK, nil
+}
+
+func newRulesFlagSet(markdown *bool, output *string) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("rules", pflag.ContinueOnError)
+	fs.BoolVar(markdown, "markdown", false, "print the rule catalogue as Markdown (docs/rules.md)")
+	fs.StringVarP(output, "output", "o", "", "write to this file instead of standard output")
+	return fs
 }
 
 // RulesMarkdown renders docs/rules.md: a table of every rule, then each
@@ -171,30 +186,90 @@ func RulesMarkdown(all []*rules.Rule) string {
 func runVersion(_ context.Context, args []string, env Env) (int, error) {
 	fs := pflag.NewFlagSet("version", pflag.ContinueOnError)
 	if done, err := parseFlags(fs, args, env, func(w io.Writer, _ *pflag.FlagSet) {
-		fmt.Fprint(w, "Print envdoctor's version, commit and Go version.\n\nUsage:\n  envdoctor version\n")
+		fmt.Fprint(w, `Print envdoctor's version, the commit it was built from and the Go version.
+
+Usage:
+  envdoctor version
+
+Example output:
+  envdoctor v0.1.0
+  commit:   0123456789abcdef0123456789abcdef01234567 (2025-06-01T10:00:00Z)
+  go:       go1.26.8 linux/amd64
+`)
 	}); done || err != nil {
 		return ExitOK, err
 	}
-	commit := ""
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range info.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				commit = s.Value[:12]
-			}
-		}
+	if fs.NArg() > 0 {
+		return ExitError, usagef("version takes no argument")
 	}
-	line := "envdoctor " + version()
-	if commit != "" {
-		line += " (commit " + commit + ")"
-	}
-	fmt.Fprintf(env.Stdout, "%s %s %s/%s\n", line, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	info, _ := debug.ReadBuildInfo()
+	fmt.Fprint(env.Stdout, versionText(readBuild(info), runtime.Version(), runtime.GOOS+"/"+runtime.GOARCH))
 	return ExitOK, nil
 }
 
-// version is the module version when installed with go install, else "dev".
-func version() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
+// Set at link time by builds without VCS information (the Dockerfile:
+// its build context has no .git):
+//
+//	go build -ldflags "-X github.com/envdoctor/envdoctor/internal/cli.linkVersion=v0.1.0 -X github.com/envdoctor/envdoctor/internal/cli.linkCommit=$(git rev-parse HEAD)"
+//
+// Build information from the Go toolchain wins when it has the value.
+var (
+	linkVersion string
+	linkCommit  string
+)
+
+// buildFacts is what envdoctor knows about how it was built.
+type buildFacts struct {
+	version  string // module version ("v0.1.0"), else linkVersion, else "dev"
+	commit   string // vcs.revision, else linkCommit, else ""
+	time     string // vcs.time
+	modified bool   // vcs.modified: built from a working tree with changes
+}
+
+// readBuild reads the module version and the vcs.* settings that go build
+// records (go install module@version records the version but no VCS
+// settings; a build with -buildvcs=false or outside git records none).
+func readBuild(info *debug.BuildInfo) buildFacts {
+	b := buildFacts{version: linkVersion, commit: linkCommit}
+	if info != nil {
+		if v := info.Main.Version; v != "" && v != "(devel)" {
+			b.version = v
+		}
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				b.commit = s.Value
+			case "vcs.time":
+				b.time = s.Value
+			case "vcs.modified":
+				b.modified = s.Value == "true"
+			}
+		}
 	}
-	return "dev"
+	if b.version == "" {
+		b.version = "dev"
+	}
+	return b
+}
+
+func versionText(b buildFacts, goVersion, platform string) string {
+	commit := b.commit
+	switch {
+	case commit == "":
+		commit = "unknown (built without version control information)"
+	case b.modified && b.time != "":
+		commit += " (" + b.time + ", with uncommitted changes)"
+	case b.modified:
+		commit += " (with uncommitted changes)"
+	case b.time != "":
+		commit += " (" + b.time + ")"
+	}
+	return fmt.Sprintf("envdoctor %s\ncommit:   %s\ngo:       %s %s\n", b.version, commit, goVersion, platform)
+}
+
+// version is the module version when installed with go install (or set
+// at link time), else "dev".
+func version() string {
+	info, _ := debug.ReadBuildInfo()
+	return readBuild(info).version
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -166,5 +167,54 @@ func TestDoctorVerboseDetails(t *testing.T) {
 	}
 	if strings.Count(stdout, "Docker 20.10.24, API 1.41") != 1 {
 		t.Errorf("the section's status is repeated:\n%s", stdout)
+	}
+}
+
+// TestDoctorSARIFLocatesMachineFindings: GitHub code scanning rejects a
+// result without a location, so the engine-down finding (about no file) is
+// attached to the project's compose file at 1:1, and says so; outside any
+// project there is nothing to attach it to.
+func TestDoctorSARIFLocatesMachineFindings(t *testing.T) {
+	out, stderr, _ := runDoctorWith(t, "../../testdata/projects/flask-postgres", noEngine, tutorialShell, "--format", "sarif")
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID    string
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine, StartColumn int }
+					}
+					Message *struct{ Text string }
+				}
+				Properties map[string]any
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatalf("%v\n%s\n%s", err, out, stderr)
+	}
+	found := false
+	for _, r := range log.Runs[0].Results {
+		if len(r.Locations) == 0 {
+			t.Errorf("%s has no location", r.RuleID)
+			continue
+		}
+		if r.RuleID != "DK001" {
+			continue
+		}
+		found = true
+		loc := r.Locations[0]
+		if loc.PhysicalLocation.ArtifactLocation.URI != "docker-compose.yml" || loc.PhysicalLocation.Region.StartLine != 1 ||
+			loc.Message == nil || r.Properties["noFile"] != true {
+			t.Errorf("DK001 location %+v, properties %v", loc, r.Properties)
+		}
+	}
+	if !found {
+		t.Fatalf("no DK001 in\n%s", out)
+	}
+	out, _, _ = runDoctorWith(t, t.TempDir(), noEngine, tutorialShell, "--format", "sarif")
+	if !strings.Contains(out, `"ruleId": "DK001"`) || strings.Contains(out, `"noFile"`) {
+		t.Errorf("outside a project:\n%s", out)
 	}
 }

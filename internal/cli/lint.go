@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/envdoctor/envdoctor/checks"
+	"github.com/envdoctor/envdoctor/internal/baseline"
 	"github.com/envdoctor/envdoctor/internal/config"
 	"github.com/envdoctor/envdoctor/internal/finding"
 	"github.com/envdoctor/envdoctor/internal/pipeline"
@@ -40,6 +41,8 @@ type lintFlags struct {
 	noColor          bool
 	quiet            bool
 	verbose          bool
+	baseline         string
+	writeBaseline    string
 	// doctor only
 	host        string
 	contextName string
@@ -67,6 +70,8 @@ func newLintFlagSet(name string, lf *lintFlags) *pflag.FlagSet {
 	fs.StringVar(&lf.configPath, "config", "", "config file (default: .envdoctor.yaml in the project directory)")
 	fs.StringSliceVar(&lf.enable, "enable", nil, "enable rules by ID or name (comma-separated or repeated)")
 	fs.StringSliceVar(&lf.disable, "disable", nil, "disable rules by ID or name (comma-separated or repeated)")
+	fs.StringVar(&lf.baseline, "baseline", "", "hide the findings recorded in this baseline file (default: the config's baseline:)")
+	fs.StringVar(&lf.writeBaseline, "write-baseline", "", "record every current finding in this baseline file, then report none of them")
 	fs.BoolVar(&lf.noColor, "no-color", false, "no colors (also NO_COLOR=1; FORCE_COLOR=1 forces them)")
 	fs.BoolVarP(&lf.quiet, "quiet", "q", false, "print only the finding lines and the summary")
 	fs.BoolVarP(&lf.verbose, "verbose", "v", false, "also print related locations and loader notes")
@@ -148,6 +153,9 @@ type lintSetup struct {
 	failLevel       finding.Severity
 	failLevelGiven  bool
 	cwd             string
+	// baselines hides the findings of a baseline and records a new one
+	// (lint only; nil for fix).
+	baselines *baselines
 }
 
 func newLintSetup(lf lintFlags, env Env) (*lintSetup, error) {
@@ -208,7 +216,14 @@ func lintTarget(ctx context.Context, s *lintSetup, t target, lf lintFlags, env E
 		Git:              env.Git,
 	})
 	var loadErr *project.LoadError
-	machineOnly := doctor && errors.As(err, &loadErr) && loadErr.Empty
+	empty := errors.As(err, &loadErr) && loadErr.Empty
+	if empty && t.only != nil {
+		// A file passed by pre-commit (a .env of a front end) in a
+		// directory with no compose file and no Dockerfile: nothing of
+		// envdoctor's to lint there.
+		return &linted{root: t.dir, notes: []string{err.Error() + ": skipped"}}, nil
+	}
+	machineOnly := doctor && empty
 	if err != nil && !machineOnly {
 		return nil, err
 	}
@@ -268,8 +283,20 @@ func lintTarget(ctx context.Context, s *lintSetup, t target, lf lintFlags, env E
 	opt.Ran = func(id string) bool { return ran[id] }
 	res := pipeline.Process(p, found, opt)
 	out.failLevel = opt.FailLevel
+	bl := s.baselines
+	var base *baseline.Baseline
+	if bl != nil {
+		if base, err = bl.forTarget(cfg); err != nil {
+			return nil, err
+		}
+		bl.cover(coverage{root: out.root, only: t.only, cfg: cfg, ran: ran})
+	}
+	lineOf := sourceLines(p)
 	for _, f := range res.Findings {
 		if t.only != nil && !anchoredIn(f, out.root, t.only) {
+			continue
+		}
+		if bl != nil && bl.hide(base, out.root, f, lineOf) {
 			continue
 		}
 		out.findings = append(out.findings, f)
@@ -307,8 +334,13 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 	if err != nil {
 		return ExitError, err
 	}
+	s.baselines = newBaselines(s.cwd, lf)
+	if s.baselines.writer != nil && targets[0].only != nil {
+		return ExitError, usagef("--write-baseline records a whole project: give a directory, not files")
+	}
 
 	var findings []finding.Finding
+	anchor := ""
 	var notes []string
 	lines := map[string]*project.Source{}
 	failed := false
@@ -328,8 +360,14 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 			for path, src := range l.p.Sources {
 				lines[joinRel(prefix, path)] = src
 			}
+			if anchor == "" {
+				anchor = joinRel(prefix, anchorFile(l.p))
+			}
 		}
 		notes = append(notes, l.notes...)
+	}
+	if err := s.baselines.finish(env.Stderr, lf); err != nil {
+		return ExitError, err
 	}
 	sort.SliceStable(findings, func(i, j int) bool { return finding.Less(findings[i], findings[j]) })
 
@@ -339,6 +377,7 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 	}
 	defer closeOut()
 	in := reportInput(s, findings, lines, lf, color)
+	in.Anchor = anchor
 	if doctor && lf.format == "text" {
 		writeDoctorReport(out, in, probeResults, doctorStyle(env, color), len(lines) > 0)
 	} else if err := format.Format(out, in); err != nil {
@@ -561,4 +600,37 @@ func useColor(lf lintFlags, env Env) bool {
 		return false
 	}
 	return env.IsTerminal(env.Stdout)
+}
+
+// anchorFile is the file findings about no file are attached to in the
+// formats that need a location: the first compose file, else the first
+// Dockerfile.
+func anchorFile(p *project.Project) string {
+	if p.Compose != nil {
+		for _, cf := range p.Compose.Files {
+			if cf.Source != nil {
+				return cf.Path
+			}
+		}
+	}
+	for _, df := range p.Dockerfiles {
+		if df.Path != "" {
+			return df.Path
+		}
+	}
+	return ""
+}
+
+// sourceLines looks up a line of a project file by its root-relative path.
+func sourceLines(p *project.Project) func(file string, n int) (string, bool) {
+	return func(file string, n int) (string, bool) {
+		if p == nil {
+			return "", false
+		}
+		src, ok := p.Sources[file]
+		if !ok || n < 1 || n > src.LineCount() {
+			return "", false
+		}
+		return src.Line(n), true
+	}
 }

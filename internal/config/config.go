@@ -49,7 +49,8 @@ type Config struct {
 	// Exclude holds slash-separated glob patterns of root-relative paths
 	// whose findings are dropped (see Match for the syntax).
 	Exclude []string
-	// Baseline is the baseline file path as written, for a later feature.
+	// Baseline is the baseline file path as written, relative to the
+	// config file (see package baseline).
 	Baseline string
 	// FailLevel is the fail-level key, nil when absent.
 	FailLevel *finding.Severity

@@ -193,6 +193,7 @@ func fixtureInput(t testing.TB) Input {
 		Rules:    fixtureRules(),
 		Lines:    linesOf(sources),
 		Tool:     Tool{Name: "envdoctor", Version: "0.1.0", InformationURI: "https://github.com/envdoctor/envdoctor"},
+		Anchor:   "docker-compose.yml",
 	}
 }
 

@@ -1,5 +1,6 @@
 // Package report renders findings. Each output format lives in its own file
-// (text.go, json.go, sarif.go, github.go) behind the one-method Formatter
+// (text.go, json.go, sarif.go, github.go, codeclimate.go, checkstyle.go,
+// junit.go) behind the one-method Formatter
 // interface. Formatters never decide anything: the caller has already
 // filtered, re-severitied and sorted the findings, and owns the exit code.
 package report
@@ -36,6 +37,12 @@ type Input struct {
 	// Quiet makes the text format print only the finding lines and the
 	// summary: no source line, carets, fixes or notes.
 	Quiet bool
+	// Anchor is the file (the project's first compose file, else its first
+	// Dockerfile) that findings about no file (the engine is down) are
+	// attached to, at line 1, in the formats whose consumers reject a
+	// result without a file: SARIF (GitHub code scanning), Code Climate
+	// (GitLab) and Checkstyle. "" leaves them without a location.
+	Anchor string
 }
 
 // Tool describes the program that produced the findings.
@@ -55,6 +62,9 @@ var formats = []struct {
 	{"json", jsonFormatter{}},
 	{"sarif", sarifFormatter{}},
 	{"github", githubFormatter{}},
+	{"codeclimate", codeClimateFormatter{}},
+	{"checkstyle", checkstyleFormatter{}},
+	{"junit", junitFormatter{}},
 }
 
 // Names returns the valid format names, in a fixed order.
@@ -66,8 +76,8 @@ func Names() []string {
 	return names
 }
 
-// New returns the formatter for a format name: "text", "json", "sarif" or
-// "github".
+// New returns the formatter for a format name: "text", "json", "sarif",
+// "github", "codeclimate", "checkstyle" or "junit".
 func New(format string) (Formatter, error) {
 	for _, f := range formats {
 		if f.name == format {
@@ -130,3 +140,19 @@ func runeCol(text string, col int, end bool) int {
 	}
 	return n + 1 + off - len(text)
 }
+
+// anchored returns where a finding is shown in the formats that need a
+// file: its own range, or for a finding about no file the anchor file at
+// 1:1 (ok is false when there is no anchor either).
+func (in *Input) anchored(f finding.Finding) (r finding.Range, attached, ok bool) {
+	switch {
+	case f.Range.File != "":
+		return f.Range, false, true
+	case in.Anchor != "":
+		return finding.Range{File: in.Anchor, Start: finding.Pos{Line: 1, Col: 1}}, true, true
+	}
+	return finding.Range{}, false, false
+}
+
+// anchorNote explains an attached location.
+const anchorNote = "not about a file: envdoctor attaches findings about the machine or the whole project to the project's main file"

@@ -7,7 +7,7 @@ import (
 )
 
 func TestNamesAndNew(t *testing.T) {
-	want := []string{"text", "json", "sarif", "github"}
+	want := []string{"text", "json", "sarif", "github", "codeclimate", "checkstyle", "junit"}
 	if got := Names(); !slices.Equal(got, want) {
 		t.Fatalf("Names() = %q, want %q", got, want)
 	}
@@ -48,6 +48,12 @@ func TestGolden(t *testing.T) {
 		{"sarif-empty.golden", "sarif", func(testing.TB) Input { return emptyInput() }},
 		{"github.golden", "github", fixtureInput},
 		{"github-empty.golden", "github", func(testing.TB) Input { return emptyInput() }},
+		{"codeclimate.golden", "codeclimate", fixtureInput},
+		{"codeclimate-empty.golden", "codeclimate", func(testing.TB) Input { return emptyInput() }},
+		{"checkstyle.golden", "checkstyle", fixtureInput},
+		{"checkstyle-empty.golden", "checkstyle", func(testing.TB) Input { return emptyInput() }},
+		{"junit.golden", "junit", fixtureInput},
+		{"junit-empty.golden", "junit", func(testing.TB) Input { return emptyInput() }},
 	}
 	for _, c := range cases {
 		t.Run(c.golden, func(t *testing.T) {

@@ -1,23 +1,27 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/url"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/fingerprint"
 )
 
 // sarifFormatter writes SARIF 2.1.0 for code scanning (GitHub, GitLab, VS
 // Code's SARIF viewer). The output never contains an absolute path of the
 // machine: artifact URIs are relative to the %SRCROOT% base, which is only
 // described, so the consumer resolves it against its checkout.
+//
+// Findings about no file (doctor probes: the engine is down) are located
+// at line 1 of Input.Anchor, with a location message saying so and the
+// result property noFile, because GitHub rejects results without a
+// location. Without an anchor they have no location (valid SARIF, but
+// GitHub code scanning refuses such a log).
 //
 // Columns: envdoctor's columns are byte columns. The run declares
 // columnKind "unicodeCodePoints" and every column is converted to code
@@ -104,10 +108,12 @@ type sarifResult struct {
 }
 
 // sarifResultProperties carries the fix advice for every finding that has
-// one, including fixes without edits, which SARIF's fixes cannot express.
+// one, including fixes without edits, which SARIF's fixes cannot express,
+// and marks the results whose location is the anchor file (noFile).
 type sarifResultProperties struct {
-	Fix     string `json:"fix"`
-	FixSafe bool   `json:"fixSafe"`
+	Fix     string `json:"fix,omitempty"`
+	FixSafe *bool  `json:"fixSafe,omitempty"`
+	NoFile  bool   `json:"noFile,omitempty"`
 }
 
 type sarifLocation struct {
@@ -154,7 +160,7 @@ type sarifReplacement struct {
 func (sarifFormatter) Format(w io.Writer, in Input) error {
 	rules, index := sarifRules(in)
 	results := make([]sarifResult, 0, len(in.Findings))
-	seen := map[string]int{}
+	seen := fingerprint.Counter{}
 	for _, f := range in.Findings {
 		res := sarifResult{
 			RuleID:    f.RuleID,
@@ -162,8 +168,16 @@ func (sarifFormatter) Format(w io.Writer, in Input) error {
 			Level:     sarifLevel(f.Severity),
 			Message:   sarifMessage{Text: f.Message},
 		}
-		if loc := in.sarifPhysical(f.Range); loc != nil {
-			res.Locations = []sarifLocation{{PhysicalLocation: loc}}
+		if r, attached, ok := in.anchored(f); ok {
+			loc := sarifLocation{PhysicalLocation: in.sarifPhysical(r)}
+			if attached {
+				// GitHub code scanning rejects a result without a
+				// location: the anchor file stands in, and says so.
+				loc.PhysicalLocation.Region = &sarifRegion{StartLine: 1, StartColumn: 1}
+				loc.Message = &sarifMessage{Text: anchorNote}
+				res.Properties = &sarifResultProperties{NoFile: true}
+			}
+			res.Locations = []sarifLocation{loc}
 		}
 		for i, r := range f.Related {
 			res.RelatedLocations = append(res.RelatedLocations, sarifLocation{
@@ -172,13 +186,16 @@ func (sarifFormatter) Format(w io.Writer, in Input) error {
 				Message:          &sarifMessage{Text: r.Message},
 			})
 		}
-		// Identical findings on identical lines are told apart by their
-		// order, as GitHub does for its own line hashes.
-		hash := fingerprint(&in, f)
-		seen[hash]++
-		res.PartialFingerprints = map[string]string{fingerprintKey: hash + ":" + strconv.Itoa(seen[hash])}
+		// The hash ignores line numbers (see package fingerprint, shared
+		// with the baseline); identical findings on identical lines are
+		// told apart by their order, as GitHub does for its line hashes.
+		res.PartialFingerprints = map[string]string{fingerprintKey: seen.Next(fingerprint.Finding(f, "", in.Lines))}
 		if f.Fix != nil {
-			res.Properties = &sarifResultProperties{Fix: f.Fix.Message, FixSafe: f.Fix.Safe}
+			if res.Properties == nil {
+				res.Properties = &sarifResultProperties{}
+			}
+			safe := f.Fix.Safe
+			res.Properties.Fix, res.Properties.FixSafe = f.Fix.Message, &safe
 			if len(f.Fix.Edits) > 0 && !hasAppend(f.Fix) {
 				res.Fixes = []sarifFix{in.sarifFix(f.Fix)}
 			}
@@ -414,17 +431,4 @@ func hasAppend(fix *finding.Fix) bool {
 		}
 	}
 	return false
-}
-
-// fingerprint hashes what identifies a finding independently of where its
-// line is: the rule, the file, the message and the trimmed text of its
-// line. Inserting lines above a finding does not change it.
-func fingerprint(in *Input, f finding.Finding) string {
-	text, _ := in.sourceLine(f.Range.File, f.Range.Start.Line)
-	h := sha256.New()
-	for _, part := range []string{f.RuleID, f.Range.File, f.Message, strings.TrimSpace(text)} {
-		h.Write([]byte(part))
-		h.Write([]byte{0})
-	}
-	return hex.EncodeToString(h.Sum(nil))
 }

@@ -195,10 +195,24 @@ func TestSARIFContent(t *testing.T) {
 		}
 	}
 
-	// No file: no locations at all.
-	if dk := byRule["DK001"]; dk.Locations != nil || dk.Fixes != nil || dk.Properties == nil ||
+	// No file: attached to the anchor file at 1:1, and marked.
+	dk := byRule["DK001"]
+	if len(dk.Locations) != 1 || dk.Fixes != nil || dk.Properties == nil || !dk.Properties.NoFile ||
 		dk.Properties.Fix != "start Docker Desktop, or run `sudo systemctl start docker`" {
-		t.Errorf("DK001 result %+v", dk)
+		t.Fatalf("DK001 result %+v", dk)
+	}
+	if loc := dk.Locations[0]; loc.PhysicalLocation.ArtifactLocation.URI != "docker-compose.yml" ||
+		*loc.PhysicalLocation.Region != (sarifRegion{StartLine: 1, StartColumn: 1}) ||
+		loc.Message == nil || !strings.Contains(loc.Message.Text, "not about a file") {
+		t.Errorf("DK001 location %+v", loc)
+	}
+	// Without an anchor: no location at all.
+	noAnchor := in
+	noAnchor.Anchor = ""
+	for _, res := range decodeSARIF(t, render(t, "sarif", noAnchor)).Runs[0].Results {
+		if res.RuleID == "DK001" && (res.Locations != nil || res.Properties.NoFile) {
+			t.Errorf("DK001 without an anchor: %+v", res)
+		}
 	}
 
 	cp := byRule["CP001"]
@@ -235,7 +249,7 @@ func TestSARIFContent(t *testing.T) {
 	if del.DeletedRegion != (sarifRegion{StartLine: 2, StartColumn: 1, EndLine: 3, EndColumn: 1}) || del.InsertedContent != nil {
 		t.Errorf("EN001 deletion %+v %+v", del.DeletedRegion, del.InsertedContent)
 	}
-	if en.Properties == nil || !en.Properties.FixSafe {
+	if en.Properties == nil || en.Properties.FixSafe == nil || !*en.Properties.FixSafe {
 		t.Errorf("EN001 properties %+v", en.Properties)
 	}
 

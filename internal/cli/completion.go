@@ -1,0 +1,522 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/envdoctor/envdoctor/checks"
+	"github.com/envdoctor/envdoctor/internal/report"
+	"github.com/envdoctor/envdoctor/rules"
+)
+
+// The shells envdoctor completion writes scripts for.
+var completionShells = []string{"bash", "zsh", "fish", "powershell"}
+
+func runCompletion(_ context.Context, args []string, env Env) (int, error) {
+	fs := pflag.NewFlagSet("completion", pflag.ContinueOnError)
+	if done, err := parseFlags(fs, args, env, func(w io.Writer, _ *pflag.FlagSet) {
+		fmt.Fprint(w, `Print the shell completion script for bash, zsh, fish or PowerShell: commands,
+flags, formats, rule IDs for --enable, --disable and explain, files and
+directories where a command takes them.
+
+Usage:
+  envdoctor completion bash|zsh|fish|powershell
+
+Examples:
+  # bash, in ~/.bashrc:
+  source <(envdoctor completion bash)
+  # zsh, in ~/.zshrc after compinit:
+  source <(envdoctor completion zsh)
+  # fish:
+  envdoctor completion fish > ~/.config/fish/completions/envdoctor.fish
+  # PowerShell, in $PROFILE:
+  envdoctor completion powershell | Out-String | Invoke-Expression
+`)
+	}); done || err != nil {
+		return ExitOK, err
+	}
+	if fs.NArg() != 1 {
+		return ExitError, usagef("give one shell: %s", strings.Join(completionShells, ", "))
+	}
+	spec := completionSpec()
+	var script string
+	switch fs.Arg(0) {
+	case "bash":
+		script = bashCompletion(spec)
+	case "zsh":
+		script = zshCompletion(spec)
+	case "fish":
+		script = fishCompletion(spec)
+	case "powershell", "pwsh":
+		script = powershellCompletion(spec)
+	default:
+		return ExitError, usagef("unknown shell %q (want %s)", fs.Arg(0), strings.Join(completionShells, ", "))
+	}
+	fmt.Fprint(env.Stdout, script)
+	return ExitOK, nil
+}
+
+// What a flag's value or a command's arguments complete to.
+type compKind int
+
+const (
+	compNone  compKind = iota // free text: nothing to offer
+	compFile                  // file names (directories too)
+	compDir                   // directory names
+	compWords                 // a fixed list
+)
+
+type compFlag struct {
+	long, short, usage string
+	takesValue, repeat bool
+	kind               compKind
+	words              []string
+}
+
+type compCmd struct {
+	name, summary string
+	flags         []compFlag
+	args          compKind
+	argWords      []string
+}
+
+// completionSpec describes every command from the command and flag tables,
+// so the scripts cannot miss a flag.
+func completionSpec() []compCmd {
+	all, probes := rules.All(), checks.All()
+	ruleIDs := make([]string, 0, len(all)+len(probes))
+	ruleNames := make([]string, 0, len(all)+len(probes))
+	for _, r := range all {
+		ruleIDs = append(ruleIDs, r.ID)
+		ruleNames = append(ruleNames, r.Name)
+	}
+	for _, c := range probes {
+		ruleIDs = append(ruleIDs, c.ID)
+		ruleNames = append(ruleNames, c.Name)
+	}
+	cmds := commands()
+	out := make([]compCmd, 0, len(cmds))
+	for _, c := range cmds {
+		cc := compCmd{name: c.name, summary: c.summary}
+		c.flagSet().VisitAll(func(f *pflag.Flag) {
+			cf := compFlag{long: f.Name, short: f.Shorthand, usage: f.Usage, takesValue: f.Value.Type() != "bool"}
+			cf.repeat = strings.HasSuffix(f.Value.Type(), "Array") || strings.HasSuffix(f.Value.Type(), "Slice")
+			switch f.Name {
+			case "file", "env-file", "config", "baseline", "write-baseline", "output":
+				cf.kind = compFile
+			case "project-directory":
+				cf.kind = compDir
+			case "format":
+				cf.kind, cf.words = compWords, report.Names()
+				if c.name == "graph" {
+					cf.words = graphFormats
+				}
+			case "fail-level":
+				cf.kind, cf.words = compWords, []string{"error", "warning", "info", "none"}
+			case "enable", "disable":
+				cf.kind, cf.words = compWords, ruleIDs
+			}
+			cc.flags = append(cc.flags, cf)
+		})
+		cc.flags = append(cc.flags, compFlag{long: "help", short: "h", usage: "show this command's help"})
+		switch c.name {
+		case "doctor", "graph", "init":
+			cc.args = compDir
+		case "lint":
+			cc.args = compFile
+		case "explain":
+			cc.args, cc.argWords = compWords, append(append([]string(nil), ruleIDs...), ruleNames...)
+		case "completion":
+			cc.args, cc.argWords = compWords, completionShells
+		}
+		out = append(out, cc)
+	}
+	return out
+}
+
+func commandNames(spec []compCmd) []string {
+	names := make([]string, len(spec))
+	for i, c := range spec {
+		names[i] = c.name
+	}
+	return names
+}
+
+func specOf(spec []compCmd, name string) compCmd {
+	for _, c := range spec {
+		if c.name == name {
+			return c
+		}
+	}
+	return compCmd{}
+}
+
+// flagWords lists "--long" and "-s" of a command's flags.
+func flagWords(c compCmd) []string {
+	var out []string
+	for _, f := range c.flags {
+		out = append(out, "--"+f.long)
+		if f.short != "" {
+			out = append(out, "-"+f.short)
+		}
+	}
+	return out
+}
+
+// sq quotes s for a POSIX shell (bash, zsh).
+func sq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+func bashCompletion(spec []compCmd) string {
+	var b strings.Builder
+	b.WriteString(`# bash completion for envdoctor.
+# Generated by 'envdoctor completion bash'. Load it from ~/.bashrc with:
+#   source <(envdoctor completion bash)
+
+_envdoctor() {
+    local cur prev cmd i
+    COMPREPLY=()
+    cur="${COMP_WORDS[COMP_CWORD]}"
+    prev=""
+    if (( COMP_CWORD > 0 )); then prev="${COMP_WORDS[COMP_CWORD-1]}"; fi
+    # --flag=value: bash splits the word at '='.
+    if [[ "$cur" == "=" ]]; then
+        cur=""
+    elif [[ "$prev" == "=" ]] && (( COMP_CWORD > 1 )); then
+        prev="${COMP_WORDS[COMP_CWORD-2]}"
+    fi
+    cmd=""
+    for (( i = 1; i < COMP_CWORD; i++ )); do
+        case "${COMP_WORDS[i]}" in
+`)
+	fmt.Fprintf(&b, "            %s) cmd=\"${COMP_WORDS[i]}\"; break ;;\n", strings.Join(commandNames(spec), "|"))
+	b.WriteString(`        esac
+    done
+    case "$cmd" in
+`)
+	for _, c := range spec {
+		label := c.name
+		if c.name == "doctor" {
+			label = `doctor|""`
+		}
+		fmt.Fprintf(&b, "    %s)\n", label)
+		bashValueCases(&b, c)
+		words := flagWords(c)
+		if c.name == "doctor" {
+			words = append(words, "--version")
+		}
+		fmt.Fprintf(&b, "        if [[ \"$cur\" == -* ]]; then\n            COMPREPLY=($(compgen -W %s -- \"$cur\"))\n            return\n        fi\n", sq(strings.Join(words, " ")))
+		if c.name == "doctor" {
+			fmt.Fprintf(&b, "        if [[ -z \"$cmd\" ]]; then\n            COMPREPLY=($(compgen -W %s -- \"$cur\"))\n        fi\n", sq(strings.Join(commandNames(spec), " ")))
+		}
+		switch c.args {
+		case compFile:
+			b.WriteString("        local IFS=$'\\n'\n        compopt -o filenames 2>/dev/null\n        COMPREPLY+=($(compgen -f -- \"$cur\"))\n")
+		case compDir:
+			b.WriteString("        local IFS=$'\\n'\n        compopt -o filenames 2>/dev/null\n        COMPREPLY+=($(compgen -d -- \"$cur\"))\n")
+		case compWords:
+			fmt.Fprintf(&b, "        COMPREPLY+=($(compgen -W %s -- \"$cur\"))\n", sq(strings.Join(c.argWords, " ")))
+		}
+		b.WriteString("        ;;\n")
+	}
+	b.WriteString(`    esac
+}
+
+complete -F _envdoctor envdoctor
+`)
+	return b.String()
+}
+
+// bashValueCases completes the value of the flag just typed.
+func bashValueCases(b *strings.Builder, c compCmd) {
+	var cases []string
+	for _, f := range c.flags {
+		if !f.takesValue {
+			continue
+		}
+		pat := "--" + f.long
+		if f.short != "" {
+			pat += "|-" + f.short
+		}
+		var action string
+		switch f.kind {
+		case compFile:
+			action = `local IFS=$'\n'; compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur"))`
+		case compDir:
+			action = `local IFS=$'\n'; compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur"))`
+		case compWords:
+			action = fmt.Sprintf(`COMPREPLY=($(compgen -W %s -- "$cur"))`, sq(strings.Join(f.words, " ")))
+		default:
+			action = ":"
+		}
+		cases = append(cases, fmt.Sprintf("        %s) %s; return ;;\n", pat, action))
+	}
+	if len(cases) == 0 {
+		return
+	}
+	b.WriteString("        case \"$prev\" in\n")
+	for _, c := range cases {
+		b.WriteString("    " + c)
+	}
+	b.WriteString("        esac\n")
+}
+
+// zshDesc escapes a description for _arguments' [...] and _describe.
+func zshDesc(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "[", `\[`, "]", `\]`, ":", `\:`).Replace(s)
+}
+
+func zshCompletion(spec []compCmd) string {
+	var b strings.Builder
+	b.WriteString(`#compdef envdoctor
+# zsh completion for envdoctor.
+# Generated by 'envdoctor completion zsh'. Load it from ~/.zshrc, after
+# compinit, with:
+#   source <(envdoctor completion zsh)
+# or save it as _envdoctor in a directory of $fpath.
+
+`)
+	for _, c := range spec {
+		fmt.Fprintf(&b, "_envdoctor_%s() {\n  _arguments -s \\\n", c.name)
+		for _, f := range c.flags {
+			fmt.Fprintf(&b, "    %s \\\n", zshFlagSpec(f))
+		}
+		switch c.args {
+		case compFile:
+			b.WriteString("    '*:file or directory:_files'\n")
+		case compDir:
+			b.WriteString("    '1:directory:_files -/'\n")
+		case compWords:
+			fmt.Fprintf(&b, "    %s\n", sq("1:"+c.name+" argument:("+strings.Join(c.argWords, " ")+")"))
+		default:
+			b.WriteString("    && return 0\n")
+		}
+		b.WriteString("}\n\n")
+	}
+	b.WriteString("_envdoctor() {\n  local -a commands\n  commands=(\n")
+	for _, c := range spec {
+		fmt.Fprintf(&b, "    %s\n", sq(c.name+":"+c.summary))
+	}
+	b.WriteString(`  )
+  local curcontext="$curcontext" state line
+  typeset -A opt_args
+  # Without a command, envdoctor is envdoctor doctor: its flags come first.
+  _arguments -C \
+    '(- *)--version[print the version, commit and Go version]' \
+`)
+	for _, f := range specOf(spec, "doctor").flags {
+		fmt.Fprintf(&b, "    %s \\\n", zshFlagSpec(f))
+	}
+	b.WriteString(`    '1: :->command' \
+    '*:: :->args' && return 0
+  case $state in
+    command)
+      _describe -t commands 'envdoctor command' commands
+      _files -/
+      ;;
+    args)
+      case $words[1] in
+`)
+	for _, c := range spec {
+		fmt.Fprintf(&b, "        %s) _envdoctor_%s ;;\n", c.name, c.name)
+	}
+	b.WriteString(`        *) _envdoctor_doctor ;;
+      esac
+      ;;
+  esac
+}
+
+if [[ "${zsh_eval_context[-1]}" == loadautofunc ]]; then
+  _envdoctor "$@"
+else
+  compdef _envdoctor envdoctor
+fi
+`)
+	return b.String()
+}
+
+func zshFlagSpec(f compFlag) string {
+	desc := "[" + zshDesc(f.usage) + "]"
+	arg := ""
+	if f.takesValue {
+		switch f.kind {
+		case compFile:
+			arg = ":file:_files"
+		case compDir:
+			arg = ":directory:_files -/"
+		case compWords:
+			arg = ":" + f.long + ":(" + strings.Join(f.words, " ") + ")"
+		default:
+			arg = ":" + f.long + ": "
+		}
+	}
+	long := "--" + f.long
+	if f.takesValue {
+		long += "="
+	}
+	prefix := ""
+	if f.repeat {
+		prefix = "*"
+	}
+	if f.short == "" {
+		return sq(prefix + long + desc + arg)
+	}
+	excl := ""
+	if !f.repeat {
+		excl = "(-" + f.short + " --" + f.long + ")"
+	}
+	return sq(excl+prefix) + "{-" + f.short + "," + long + "}" + sq(desc+arg)
+}
+
+// fishQuote quotes s for fish.
+func fishQuote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, "'", `\'`).Replace(s) + "'"
+}
+
+func fishCompletion(spec []compCmd) string {
+	var b strings.Builder
+	names := strings.Join(commandNames(spec), " ")
+	b.WriteString(`# fish completion for envdoctor.
+# Generated by 'envdoctor completion fish'. Install it with:
+#   envdoctor completion fish > ~/.config/fish/completions/envdoctor.fish
+
+complete -c envdoctor -f
+`)
+	noCmd := "not __fish_seen_subcommand_from " + names
+	for _, c := range spec {
+		fmt.Fprintf(&b, "complete -c envdoctor -n %s -a %s -d %s\n", fishQuote(noCmd), c.name, fishQuote(c.summary))
+	}
+	fmt.Fprintf(&b, "complete -c envdoctor -n %s -l version -d %s\n", fishQuote(noCmd), fishQuote("print the version, commit and Go version"))
+	for _, c := range spec {
+		cond := "__fish_seen_subcommand_from " + c.name
+		if c.name == "doctor" {
+			cond = noCmd + "; or " + cond
+		}
+		b.WriteString("\n# " + c.name + "\n")
+		for _, f := range c.flags {
+			line := "complete -c envdoctor -n " + fishQuote(cond)
+			if f.short != "" {
+				line += " -s " + f.short
+			}
+			line += " -l " + f.long
+			if f.takesValue {
+				switch f.kind {
+				case compFile:
+					line += " -r -F"
+				case compDir:
+					line += " -x -a '(__fish_complete_directories)'"
+				case compWords:
+					line += " -x -a " + fishQuote(strings.Join(f.words, " "))
+				default:
+					line += " -x"
+				}
+			}
+			b.WriteString(line + " -d " + fishQuote(f.usage) + "\n")
+		}
+		switch c.args {
+		case compFile:
+			fmt.Fprintf(&b, "complete -c envdoctor -n %s -F\n", fishQuote(cond))
+		case compDir:
+			fmt.Fprintf(&b, "complete -c envdoctor -n %s -a '(__fish_complete_directories)'\n", fishQuote(cond))
+		case compWords:
+			fmt.Fprintf(&b, "complete -c envdoctor -n %s -a %s\n", fishQuote(cond), fishQuote(strings.Join(c.argWords, " ")))
+		}
+	}
+	return b.String()
+}
+
+// psQuote quotes s for PowerShell.
+func psQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+func powershellCompletion(spec []compCmd) string {
+	var b strings.Builder
+	b.WriteString(`# PowerShell completion for envdoctor.
+# Generated by 'envdoctor completion powershell'. Load it from $PROFILE with:
+#   envdoctor completion powershell | Out-String | Invoke-Expression
+
+Register-ArgumentCompleter -Native -CommandName 'envdoctor', 'envdoctor.exe' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commands = [ordered]@{
+`)
+	for _, c := range spec {
+		fmt.Fprintf(&b, "        %s = %s\n", psQuote(c.name), psQuote(c.summary))
+	}
+	b.WriteString("    }\n    $flags = @{\n")
+	for _, c := range spec {
+		fmt.Fprintf(&b, "        %s = @(\n", psQuote(c.name))
+		for i, f := range c.flags {
+			sep := ","
+			if i == len(c.flags)-1 {
+				sep = ""
+			}
+			fmt.Fprintf(&b, "            @(%s, %s)%s\n", psQuote("--"+f.long), psQuote(f.usage), sep)
+		}
+		b.WriteString("        )\n")
+	}
+	b.WriteString("    }\n    # Values of flags and arguments, by 'command flag' (files are PowerShell's default).\n    $values = @{\n")
+	for _, c := range spec {
+		for _, f := range c.flags {
+			if f.kind != compWords {
+				continue
+			}
+			quoted := make([]string, len(f.words))
+			for i, w := range f.words {
+				quoted[i] = psQuote(w)
+			}
+			for _, name := range []string{"--" + f.long, "-" + f.short} {
+				if name == "-" {
+					continue
+				}
+				fmt.Fprintf(&b, "        %s = @(%s)\n", psQuote(c.name+" "+name), strings.Join(quoted, ", "))
+			}
+		}
+		if c.args == compWords {
+			quoted := make([]string, len(c.argWords))
+			for i, w := range c.argWords {
+				quoted[i] = psQuote(w)
+			}
+			fmt.Fprintf(&b, "        %s = @(%s)\n", psQuote(c.name+" "), strings.Join(quoted, ", "))
+		}
+	}
+	b.WriteString(`    }
+
+    $words = @($commandAst.CommandElements | Select-Object -Skip 1 | ForEach-Object { $_.ToString() })
+    if ($wordToComplete -ne '' -and $words.Count -gt 0) {
+        $words = @($words | Select-Object -First ($words.Count - 1))
+    }
+    $cmd = 'doctor'
+    $hasCmd = $false
+    foreach ($w in $words) {
+        if ($commands.Contains($w)) { $cmd = $w; $hasCmd = $true; break }
+    }
+    $prev = ''
+    if ($words.Count -gt 0) { $prev = $words[-1] }
+
+    $result = @()
+    if ($values.ContainsKey("$cmd $prev")) {
+        $result = $values["$cmd $prev"] | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
+            [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
+        }
+    } elseif ($wordToComplete.StartsWith('-')) {
+        $result = $flags[$cmd] | Where-Object { $_[0] -like "$wordToComplete*" } | ForEach-Object {
+            [System.Management.Automation.CompletionResult]::new($_[0], $_[0], 'ParameterName', $_[1])
+        }
+    } elseif (-not $hasCmd) {
+        $result = $commands.Keys | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
+            [System.Management.Automation.CompletionResult]::new($_, $_, 'Command', $commands[$_])
+        }
+    } elseif ($values.ContainsKey("$cmd ")) {
+        $result = $values["$cmd "] | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
+            [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
+        }
+    }
+    # Nothing offered: PowerShell completes file names.
+    $result
+}
+`)
+	return b.String()
+}
