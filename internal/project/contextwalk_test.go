@@ -1,0 +1,227 @@
+package project
+
+import (
+	"errors"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+func ignoreOf(text string) *Dockerignore {
+	return ParseDockerignore(NewSource(".dockerignore", []byte(text)))
+}
+
+func flagged(fs []ContextFile) string {
+	var out []string
+	for _, f := range fs {
+		s := f.Path
+		switch {
+		case f.Pruned:
+			s += "/(pruned)"
+		case f.Dir:
+			s += "/"
+		case f.Symlink:
+			s += "@"
+		case f.Special != "":
+			s += "|"
+		}
+		if f.Excluded {
+			s = "-" + s
+		}
+		out = append(out, s)
+	}
+	return strings.Join(out, " ")
+}
+
+func TestWalkPrunesExcludedDirs(t *testing.T) {
+	m := fstest.MapFS{
+		"Dockerfile":                {Data: []byte("FROM x\n")},
+		"node_modules/a/index.js":   {Data: []byte("x")},
+		"build/keep.txt":            {Data: []byte("keep")},
+		"build/out.bin":             {Data: []byte("12345")},
+		"logs/app.log":              {Data: []byte("l")},
+		"src/main.py":               {Data: []byte("print(1)\n")},
+		"src/debug.log":             {Data: []byte("d")},
+		"node_modules/b/README.txt": {Data: []byte("r")},
+	}
+	cf := walkContext(fsLister{m}, ignoreOf("node_modules\nbuild\n!build/keep.txt\n*.log\nlogs\n"), 100)
+	want := "Dockerfile -build/ build/keep.txt -build/out.bin -logs/(pruned) -node_modules/(pruned) src/ src/debug.log src/main.py" // *.log is anchored at the root
+	if got := flagged(cf.Files); got != want {
+		t.Errorf("walk:\n got %s\nwant %s", got, want)
+	}
+	if cf.SentFiles != 4 || cf.SentSize != int64(len("FROM x\n")+len("keep")+len("print(1)\n")+len("d")) {
+		t.Errorf("sent %d files, %d bytes", cf.SentFiles, cf.SentSize)
+	}
+	if d, ok := cf.PrunedAncestor("node_modules/a/index.js"); !ok || d.Path != "node_modules" {
+		t.Errorf("PrunedAncestor = %v, %v", d, ok)
+	}
+	if _, ok := cf.PrunedAncestor("src/main.py"); ok {
+		t.Error("src/main.py has a pruned ancestor")
+	}
+
+	// A wildcard exception can match anywhere: the engine enters every
+	// excluded directory, and so does the walk.
+	cf = walkContext(fsLister{m}, ignoreOf("node_modules\n!**/README.txt\n"), 100)
+	if got := flagged(cf.Files); !strings.Contains(got, "node_modules/b/README.txt") || strings.Contains(got, "-node_modules/b/README.txt") {
+		t.Errorf("wildcard exception: %s", got)
+	}
+}
+
+// TestWalkAgreesWithPatternmatcher: every listed entry's Excluded flag is
+// what the engine's matcher says for that path.
+func TestWalkAgreesWithPatternmatcher(t *testing.T) {
+	m := fstest.MapFS{}
+	for _, p := range []string{"a/b/c.txt", "a/b/d.md", "a/x.md", "docs/readme.md", "docs/api/x.md", "z.txt", "deep/er/still/file.go", ".git/HEAD", ".env", ".env.example"} {
+		m[p] = &fstest.MapFile{Data: []byte("x")}
+	}
+	for _, ignore := range []string{
+		"*.md\n!docs/*.md\n",
+		"**/*.md\n!a\n",
+		"a\n!a/b/c.txt\n",
+		"/deep/**/file.go\n.git\n",
+		".env*\n!.env.example\n",
+		"*\n!docs\n",
+	} {
+		d := ignoreOf(ignore)
+		cf := walkContext(fsLister{m}, d, 100)
+		for _, f := range cf.Files {
+			want, _ := d.Excluded(f.Path)
+			if f.Excluded != want {
+				t.Errorf("ignore %q: %s excluded=%v, patternmatcher says %v", ignore, f.Path, f.Excluded, want)
+			}
+		}
+	}
+}
+
+// badFS returns an entry whose metadata cannot be read.
+type badFS struct{ fstest.MapFS }
+
+type badEntry struct{ fs.DirEntry }
+
+func (badEntry) Info() (fs.FileInfo, error) {
+	return nil, &fs.PathError{Op: "lstat", Path: "secret.key", Err: fs.ErrPermission}
+}
+
+func (b badFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	es, err := b.MapFS.ReadDir(name)
+	for i, e := range es {
+		if e.Name() == "secret.key" {
+			es[i] = badEntry{e}
+		}
+	}
+	return es, err
+}
+
+func TestWalkUnreadableFileReported(t *testing.T) {
+	cf := walkContext(fsLister{badFS{fstest.MapFS{"ok.txt": {Data: []byte("1")}, "secret.key": {Data: []byte("2")}}}}, nil, 10)
+	if len(cf.Unreadable) != 1 || cf.Unreadable[0].Path != "secret.key" || !cf.Unreadable[0].File || cf.Unreadable[0].Err != fs.ErrPermission.Error() {
+		t.Errorf("Unreadable = %+v", cf.Unreadable)
+	}
+}
+
+// TestWalkBadEntries: a symlink loop, a symlink to /, a named pipe, a
+// socket, names with a newline and with invalid UTF-8, an unreadable file
+// and directory (when not root), and a 1 GB sparse file: all listed or
+// reported, none followed or read, and the walk ends.
+func TestWalkBadEntries(t *testing.T) {
+	ctx := t.TempDir()
+	writeTree(t, ctx, map[string]string{"Dockerfile": "FROM x\n", "dir/a.txt": "a"})
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.Symlink("loop", filepath.Join(ctx, "loop")))
+	must(os.Symlink(".", filepath.Join(ctx, "dir", "self")))
+	must(os.Symlink("/", filepath.Join(ctx, "root")))
+	must(syscall.Mkfifo(filepath.Join(ctx, "fifo"), 0o644))
+	sock := filepath.Join(ctx, "s.sock")
+	if len(sock) < 100 { // sun_path is 108 bytes
+		l, err := net.Listen("unix", sock)
+		must(err)
+		defer l.Close()
+	}
+	must(os.WriteFile(filepath.Join(ctx, "new\nline.txt"), []byte("n"), 0o644))
+	must(os.WriteFile(filepath.Join(ctx, "bad\xff\xfename.txt"), []byte("b"), 0o644))
+	big, err := os.Create(filepath.Join(ctx, "big.img"))
+	must(err)
+	must(big.Truncate(1 << 30))
+	must(big.Close())
+	if os.Geteuid() != 0 {
+		must(os.WriteFile(filepath.Join(ctx, "locked.txt"), []byte("x"), 0))
+		must(os.Mkdir(filepath.Join(ctx, "lockeddir"), 0))
+		defer os.Chmod(filepath.Join(ctx, "lockeddir"), 0o755)
+	}
+
+	start := time.Now()
+	cf := walkContext(osLister(ctx), nil, 1000)
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("walk took %v", d)
+	}
+	got := flagged(cf.Files)
+	for _, want := range []string{"loop@", "dir/self@", "root@", "fifo|", "new\nline.txt", "bad\xff\xfename.txt", "big.img"} {
+		if !strings.Contains(" "+got+" ", " "+want+" ") {
+			t.Errorf("listing lacks %q: %q", want, got)
+		}
+	}
+	if len(sock) < 100 && !strings.Contains(got, "s.sock|") {
+		t.Errorf("socket not listed as special: %q", got)
+	}
+	if e, _ := cf.Lookup("big.img"); e.Size != 1<<30 {
+		t.Errorf("big.img size %d", e.Size)
+	}
+	if cf.TotalSize < 1<<30 {
+		t.Errorf("TotalSize %d", cf.TotalSize)
+	}
+	if os.Geteuid() != 0 {
+		var bad []string
+		for _, u := range cf.Unreadable {
+			bad = append(bad, u.Path)
+		}
+		if strings.Join(bad, " ") != "locked.txt lockeddir" {
+			t.Errorf("Unreadable = %v", cf.Unreadable)
+		}
+	} else {
+		t.Log("running as root: chmod 000 does not block root; unreadable entries are covered by TestWalkUnreadableFileReported and TestContextFilesReadDirError with a fake file system")
+	}
+}
+
+func TestWalkTruncates(t *testing.T) {
+	m := fstest.MapFS{}
+	for i := 0; i < 50; i++ {
+		m[filepath.Join("d", string(rune('a'+i%26))+strings.Repeat("x", i))] = &fstest.MapFile{Data: []byte("x")}
+	}
+	cf := walkContext(fsLister{m}, nil, 10)
+	if !cf.Truncated || len(cf.Files) > 10 {
+		t.Errorf("truncated=%v, %d files", cf.Truncated, len(cf.Files))
+	}
+	if walkContext(fsLister{fstest.MapFS{"f": {Data: []byte("x")}}}, nil, 10) == nil {
+		t.Error("nil listing")
+	}
+	if walkContext(osLister(filepath.Join(t.TempDir(), "nope")), nil, 10) != nil {
+		t.Error("missing root listed")
+	}
+	var pe *fs.PathError
+	_ = errors.As(nil, &pe)
+}
+
+// TestExcludedEngineCorner: "!a" after "**/*.md" does not re-include
+// a/x.md for the engine (the exception was skipped for the directory a,
+// which was not excluded, so nothing is carried down), although
+// MatchesOrParentMatches says it does.
+func TestExcludedEngineCorner(t *testing.T) {
+	d := ignoreOf("**/*.md\n!a\n")
+	if ex, by := d.Excluded("a/x.md"); !ex || by == nil || by.Line != 1 {
+		t.Errorf("Excluded(a/x.md) = %v, %v", ex, by)
+	}
+	if ex, _ := d.Excluded("a/x.go"); ex {
+		t.Error("a/x.go excluded")
+	}
+}
