@@ -525,4 +525,3 @@ func (cf *ContextFiles) Glob(pattern string) []ContextFile {
 func HasGlobMeta(p string) bool {
 	return strings.ContainsAny(p, "*?[")
 }
-
