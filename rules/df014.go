@@ -135,6 +135,9 @@ func entryExcluded(files *project.ContextFiles, ignore *project.Dockerignore, e 
 // looksLikeSecretFile reports paths commonly holding secrets: .env files,
 // keys and certificates' private parts, credential files.
 func looksLikeSecretFile(p string) bool {
+	if secretFileKind(p) != "" {
+		return true
+	}
 	base := strings.ToLower(path.Base(p))
 	switch {
 	case base == ".env" || strings.HasPrefix(base, ".env.") && !strings.Contains(base, "example") && !strings.Contains(base, "sample"):

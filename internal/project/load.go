@@ -99,8 +99,10 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 	}
 	l.loadExampleEnvFiles()
 	l.loadDockerignores()
+	l.checkDockerignores()
 	l.indexContexts()
 	l.loadAppFiles()
+	l.loadGitignore()
 	l.p.Git = NewGit(opt.Git, root, l.gitPaths())
 	return l.p, nil
 }

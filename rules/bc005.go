@@ -1,0 +1,142 @@
+package rules
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/project"
+)
+
+// largeContext is BC005: a build context above 100 MiB or 10,000 files.
+// Every build (cache hit or not) transfers and checksums it before the
+// first instruction runs; the usual culprits are dependency folders,
+// virtual environments, build outputs and data that .dockerignore should
+// leave out.
+func largeContext() *Rule {
+	return &Rule{
+		ID:       "BC005",
+		Name:     "large-context",
+		Title:    "Build context is large",
+		Severity: finding.SeverityWarning,
+		Since:    "0.1.0",
+		Fixable:  true,
+		Run: func(p *Pass) {
+			for _, ctx := range p.Project.Contexts {
+				if f, ok := largeContextFinding(p.Project, ctx); ok {
+					p.Report(f)
+				}
+			}
+		},
+	}
+}
+
+// The thresholds of BC005.
+const (
+	largeContextBytes = 100 << 20
+	largeContextFiles = 10_000
+)
+
+func largeContextFinding(p *project.Project, ctx *project.BuildContext) (finding.Finding, bool) {
+	files := ctx.Files()
+	if files == nil || !files.Truncated && files.SentSize <= largeContextBytes && files.SentFiles <= largeContextFiles {
+		return finding.Finding{}, false
+	}
+	size := countBytes(files.SentFiles, files.SentSize)
+	if files.Truncated {
+		size = fmt.Sprintf("more than %s entries (the listing stopped there), at least %s", commaInt(project.MaxContextEntries), project.HumanBytes(files.SentSize))
+	}
+	top := largestDirs(files, 3)
+	msg := fmt.Sprintf("%s sends %s to the builder before every build", contextLabel(ctx), size)
+	var names, lines []string
+	copies := contextCopies(ctx.Dockerfile)
+	for _, d := range top {
+		names = append(names, fmt.Sprintf("%s (%s)", d.path, countBytes(d.files, d.bytes)))
+		if disposableDir(d.path) && !excludesCopied(d.path, copies) {
+			lines = append(lines, d.path)
+		}
+	}
+	if len(names) > 0 {
+		msg += "; the largest directories are " + strings.Join(names, ", ")
+	}
+	f := finding.Finding{Range: contextRange(p, ctx), Message: msg}
+	if len(lines) > 0 {
+		f.Fix = &finding.Fix{
+			Message: fmt.Sprintf("add what the image does not need to %s: %s (the image installs dependencies and builds outputs itself)", ignorePath(ctx), strings.Join(lines, " ")),
+			Edits:   []finding.Edit{ignoreEdit(p, ctx, lines)},
+		}
+	} else {
+		f.Fix = &finding.Fix{Message: fmt.Sprintf("list in %s what the image does not need (dependencies it installs, outputs it builds, data), or build from a smaller directory (compose build.context)", ignorePath(ctx))}
+	}
+	return f, true
+}
+
+// largestDirs picks the n largest sent directories, by bytes then files:
+// starting from the top-level directories, it descends into a child that
+// holds most (80%) of its parent, so the answer is frontend/node_modules
+// rather than frontend.
+func largestDirs(files *project.ContextFiles, n int) []*dirStat {
+	stats := sentDirStats(files)
+	children := map[string][]*dirStat{}
+	var tops []*dirStat
+	for p, st := range stats {
+		if i := strings.LastIndexByte(p, '/'); i >= 0 {
+			children[p[:i]] = append(children[p[:i]], st)
+		} else {
+			tops = append(tops, st)
+		}
+	}
+	bigger := func(a, b *dirStat) bool {
+		if a.bytes != b.bytes {
+			return a.bytes > b.bytes
+		}
+		if a.files != b.files {
+			return a.files > b.files
+		}
+		return a.path < b.path
+	}
+	var picked []*dirStat
+	for _, st := range tops {
+		for {
+			var best *dirStat
+			for _, c := range children[st.path] {
+				if best == nil || bigger(c, best) {
+					best = c
+				}
+			}
+			if best == nil || best.bytes*5 < st.bytes*4 || best.files*5 < st.files*4 {
+				break
+			}
+			st = best
+		}
+		picked = append(picked, st)
+	}
+	sort.Slice(picked, func(i, j int) bool { return bigger(picked[i], picked[j]) })
+	if len(picked) > n {
+		picked = picked[:n]
+	}
+	return picked
+}
+
+// disposableDir reports directories an image never needs from the
+// context: dependency folders (installed by the image), build outputs and
+// caches (built by the image), version control, data directories.
+func disposableDir(p string) bool {
+	base := path.Base(p)
+	if dependencyDirs[base] || vcsDirs[base] {
+		return true
+	}
+	switch base {
+	case "dist", "build", "target", "out", ".next", ".nuxt", ".cache", ".parcel-cache", ".turbo", "coverage", "__pycache__",
+		".pytest_cache", ".mypy_cache", ".tox", "tmp", "temp", "logs", "log":
+		return true
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(base), func(r rune) bool { return r == '-' || r == '_' || r == '.' }) {
+		if dataWords[w] {
+			return true
+		}
+	}
+	return false
+}
