@@ -242,13 +242,22 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 			if f.Severity >= opt.FailLevel && opt.FailLevel != finding.SeverityNone {
 				failed = true
 			}
-			findings = append(findings, rebase(f, prefix))
+			findings = append(findings, rebase(redactFinding(f), prefix))
 		}
 		if p != nil {
-			for path, src := range p.Sources {
-				lines[joinRel(prefix, path)] = src
+			envFiles := map[string]*project.EnvFile{}
+			for _, ef := range p.EnvFiles {
+				envFiles[ef.Path] = ef
 			}
-			notes = append(notes, p.Notes...)
+			for path, src := range p.Sources {
+				lines[joinRel(prefix, path)] = maskedSource(src, envFiles[path])
+			}
+			for _, n := range p.Notes {
+				notes = append(notes, redactText(n))
+			}
+			if st := p.ScanStats().String(); st != "" {
+				notes = append(notes, st)
+			}
 		}
 	}
 	sort.SliceStable(findings, func(i, j int) bool { return finding.Less(findings[i], findings[j]) })
