@@ -54,7 +54,7 @@ func missingIgnoreFinding(p *project.Project, ctx *project.BuildContext, files *
 		size = fmt.Sprintf("more than %s entries, at least %s", commaInt(project.MaxContextEntries), project.HumanBytes(files.SentSize))
 	}
 	msg := fmt.Sprintf("%s has no .dockerignore: every build sends all of it to the builder (%s)", contextLabel(ctx), size)
-	stats := sentDirStats(files)
+	stats := files.SentDirs()
 	var named []string
 	for _, n := range notableEntries {
 		e, ok := files.Lookup(n)
@@ -62,7 +62,7 @@ func missingIgnoreFinding(p *project.Project, ctx *project.BuildContext, files *
 			continue
 		}
 		if st := stats[n]; e.Dir && st != nil {
-			named = append(named, fmt.Sprintf("%s (%s)", n, project.HumanBytes(st.bytes)))
+			named = append(named, fmt.Sprintf("%s (%s)", n, project.HumanBytes(st.Bytes)))
 		} else if !e.Dir {
 			named = append(named, n)
 		}

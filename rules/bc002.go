@@ -51,7 +51,7 @@ func contextSecrets(p *project.Project, ctx *project.BuildContext) []contextSecr
 		return nil
 	}
 	var out []contextSecret
-	var scan []string
+	var scan, rels []string
 	for _, f := range files.Files {
 		if !f.Regular() || f.Excluded || inDependencyDir(f.Path) {
 			continue
@@ -61,14 +61,11 @@ func contextSecrets(p *project.Project, ctx *project.BuildContext) []contextSecr
 			continue
 		}
 		scan = append(scan, rootPath(ctx, f.Path))
+		rels = append(rels, f.Path)
 	}
-	rels := make(map[string]string, len(scan))
-	for _, f := range files.Files {
-		rels[rootPath(ctx, f.Path)] = f.Path
-	}
-	for _, sf := range p.ScanSecrets(scan) {
+	for i, sf := range p.ScanSecrets(scan) {
 		if kind := formatSecrets(sf.Secrets); kind != "" {
-			out = append(out, contextSecret{rel: rels[sf.Path], kind: kind})
+			out = append(out, contextSecret{rel: rels[i], kind: kind})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].rel < out[j].rel })

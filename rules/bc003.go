@@ -50,11 +50,11 @@ func vcsFinding(p *project.Project, ctx *project.BuildContext) (finding.Finding,
 	if len(found) == 0 {
 		return finding.Finding{}, false
 	}
-	stats := sentDirStats(files)
+	stats := files.SentDirs()
 	first := found[0]
 	what := first.Path
 	if st := stats[first.Path]; first.Dir && st != nil {
-		what += " (" + countBytes(st.files, st.bytes) + ")"
+		what += " (" + countBytes(st.Files, st.Bytes) + ")"
 	}
 	msg := fmt.Sprintf("%s sends %s to the builder: it changes with every commit, so the build cache of `COPY . .` is lost each time, and the repository's history (with every secret ever committed) leaves the machine", contextLabel(ctx), what)
 	if cc, ok := imageCopy(contextCopies(ctx.Dockerfile), first.Path); ok && cc.whole && cc.final {

@@ -146,8 +146,8 @@ func dataMountFinding(p *project.Project, ctx *project.BuildContext, dm dataMoun
 	if e, ok := files.Lookup(dm.rel); ok {
 		state = ""
 		if e.Dir {
-			if st := sentDirStats(files)[dm.rel]; st != nil && st.files > 0 {
-				state = fmt.Sprintf("it holds %s now: ", countBytes(st.files, st.bytes))
+			if st := files.SentDirs()[dm.rel]; st != nil && st.Files > 0 {
+				state = fmt.Sprintf("it holds %s now: ", countBytes(st.Files, st.Bytes))
 			}
 		}
 	}

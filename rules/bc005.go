@@ -53,9 +53,9 @@ func largeContextFinding(p *project.Project, ctx *project.BuildContext) (finding
 	var names, lines []string
 	copies := contextCopies(ctx.Dockerfile)
 	for _, d := range top {
-		names = append(names, fmt.Sprintf("%s (%s)", d.path, countBytes(d.files, d.bytes)))
-		if disposableDir(d.path) && !excludesCopied(d.path, copies) {
-			lines = append(lines, d.path)
+		names = append(names, fmt.Sprintf("%s (%s)", d.Path, countBytes(d.Files, d.Bytes)))
+		if disposableDir(d.Path) && !excludesCopied(d.Path, copies) {
+			lines = append(lines, d.Path)
 		}
 	}
 	if len(names) > 0 {
@@ -77,10 +77,10 @@ func largeContextFinding(p *project.Project, ctx *project.BuildContext) (finding
 // starting from the top-level directories, it descends into a child that
 // holds most (80%) of its parent, so the answer is frontend/node_modules
 // rather than frontend.
-func largestDirs(files *project.ContextFiles, n int) []*dirStat {
-	stats := sentDirStats(files)
-	children := map[string][]*dirStat{}
-	var tops []*dirStat
+func largestDirs(files *project.ContextFiles, n int) []*project.DirStat {
+	stats := files.SentDirs()
+	children := map[string][]*project.DirStat{}
+	var tops []*project.DirStat
 	for p, st := range stats {
 		if i := strings.LastIndexByte(p, '/'); i >= 0 {
 			children[p[:i]] = append(children[p[:i]], st)
@@ -88,25 +88,25 @@ func largestDirs(files *project.ContextFiles, n int) []*dirStat {
 			tops = append(tops, st)
 		}
 	}
-	bigger := func(a, b *dirStat) bool {
-		if a.bytes != b.bytes {
-			return a.bytes > b.bytes
+	bigger := func(a, b *project.DirStat) bool {
+		if a.Bytes != b.Bytes {
+			return a.Bytes > b.Bytes
 		}
-		if a.files != b.files {
-			return a.files > b.files
+		if a.Files != b.Files {
+			return a.Files > b.Files
 		}
-		return a.path < b.path
+		return a.Path < b.Path
 	}
-	var picked []*dirStat
+	var picked []*project.DirStat
 	for _, st := range tops {
 		for {
-			var best *dirStat
-			for _, c := range children[st.path] {
+			var best *project.DirStat
+			for _, c := range children[st.Path] {
 				if best == nil || bigger(c, best) {
 					best = c
 				}
 			}
-			if best == nil || best.bytes*5 < st.bytes*4 || best.files*5 < st.files*4 {
+			if best == nil || best.Bytes*5 < st.Bytes*4 || best.Files*5 < st.Files*4 {
 				break
 			}
 			st = best

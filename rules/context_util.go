@@ -262,34 +262,6 @@ func sentEntry(files *project.ContextFiles, p string) bool {
 	return true
 }
 
-// dirStat is the size of one directory of a context.
-type dirStat struct {
-	path  string
-	files int
-	bytes int64
-}
-
-// sentDirStats sums the sent regular files of a context by directory
-// (every ancestor directory counts each file).
-func sentDirStats(files *project.ContextFiles) map[string]*dirStat {
-	stats := map[string]*dirStat{}
-	for _, f := range files.Files {
-		if !f.Regular() || f.Excluded {
-			continue
-		}
-		for d := path.Dir(f.Path); d != "."; d = path.Dir(d) {
-			s := stats[d]
-			if s == nil {
-				s = &dirStat{path: d}
-				stats[d] = s
-			}
-			s.files++
-			s.bytes += f.Size
-		}
-	}
-	return stats
-}
-
 // shorten cuts s to at most n bytes (on a rune boundary), marking the cut.
 func shorten(s string, n int) string {
 	if len(s) <= n {

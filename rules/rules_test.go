@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
@@ -271,7 +270,7 @@ func generateCase(t *testing.T, dir string) (string, project.GitRunner) {
 			}
 		case f[0] == "fifo" && len(f) == 2:
 			mkParent(at(1))
-			if err := syscall.Mkfifo(at(1), 0o644); err != nil {
+			if err := mkfifo(at(1)); err != nil {
 				t.Skipf("cannot make a named pipe: %v", err)
 			}
 		case f[0] == "socket" && len(f) == 2:

@@ -20,7 +20,9 @@ import (
 // Files scanned: every file envdoctor loaded (compose, env files,
 // Dockerfiles, .dockerignore, .gitignore), every file of a build context
 // that a COPY or ADD puts in an image, and the configuration files git
-// tracks.
+// tracks; third-party package directories (node_modules, vendor,
+// site-packages, virtual environments) are left out, as gitleaks leaves
+// them out: their test fixtures are not the project's secrets.
 func committedSecret() *Rule {
 	return &Rule{
 		ID:       "SE001",
@@ -90,7 +92,7 @@ func secretScanTargets(p *project.Project) []scanTarget {
 			continue
 		}
 		for _, f := range files.Files {
-			if !f.Regular() || f.Excluded {
+			if !f.Regular() || f.Excluded || inDependencyDir(f.Path) {
 				continue
 			}
 			if cc, ok := imageCopy(copies, f.Path); ok {

@@ -69,10 +69,14 @@ var dependencyDirs = map[string]bool{
 // inDependencyDir reports whether a slash path lies in a dependency
 // directory.
 func inDependencyDir(p string) bool {
-	for _, part := range strings.Split(path.Dir(p), "/") {
-		if dependencyDirs[part] {
+	for {
+		i := strings.IndexByte(p, '/')
+		if i < 0 {
+			return false // the last element is the file itself
+		}
+		if dependencyDirs[p[:i]] {
 			return true
 		}
+		p = p[i+1:]
 	}
-	return false
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -47,5 +48,25 @@ func BenchmarkLintExampleSARIF(b *testing.B) {
 	for b.Loop() {
 		out.Reset()
 		Run(context.Background(), []string{"lint", "--format", "sarif"}, env)
+	}
+}
+
+// BenchmarkLintGeneratedContext lints the context in
+// $ENVDOCTOR_BENCH_CONTEXT (written by bench/gencontext; see
+// bench/context.sh): the context walk and the secret scan dominate.
+func BenchmarkLintGeneratedContext(b *testing.B) {
+	dir := os.Getenv("ENVDOCTOR_BENCH_CONTEXT")
+	if dir == "" {
+		b.Skip("set ENVDOCTOR_BENCH_CONTEXT to a generated context (bench/context.sh)")
+	}
+	env := Env{
+		Stdout: io.Discard, Stderr: io.Discard,
+		Getwd:      func() (string, error) { return dir, nil },
+		IsTerminal: func(io.Writer) bool { return false },
+	}
+	for b.Loop() {
+		if code := Run(context.Background(), []string{"lint"}, env); code == ExitError {
+			b.Fatalf("exit %d", code)
+		}
 	}
 }

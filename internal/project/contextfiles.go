@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -70,9 +71,10 @@ type ContextFiles struct {
 	// listing then excludes nothing).
 	Ignore *Dockerignore
 
-	byPath     map[string]int
 	byFold     map[string][]int
 	lookupOnce sync.Once
+	dirs       map[string]*DirStat
+	dirsOnce   sync.Once
 }
 
 // UnreadableDir is an entry of a context that could not be read: a
@@ -125,7 +127,7 @@ func (l *loader) indexContexts() {
 		if c.Dockerignore != "" {
 			ignore = ParseDockerignore(l.p.Sources[c.Dockerignore])
 		}
-		c.index = &contextIndex{lister: osLister(filepath.Join(l.root, filepath.FromSlash(c.Dir))), ignore: ignore}
+		c.index = &contextIndex{lister: newOSLister(filepath.Join(l.root, filepath.FromSlash(c.Dir))), ignore: ignore}
 	}
 }
 
@@ -136,31 +138,59 @@ func newContextIndex(fsys fs.FS) *contextIndex {
 // dirLister reads one directory of a context; the path is slash-separated
 // and relative to the context ("." for the context itself).
 type dirLister interface {
-	ReadDir(dir string) ([]fs.DirEntry, error)
+	ReadDir(dir string) ([]dirEntry, error)
 	// Root checks that the context itself is a directory.
 	Root() error
 }
 
+// dirEntry is one entry of a directory as the walk needs it: its name and
+// type, and for a regular file its size and whether the process can read
+// it (err when its metadata could not be read).
+type dirEntry struct {
+	name       string
+	typ        fs.FileMode
+	size       int64
+	unreadable bool
+	err        error
+}
+
 // osLister reads the context from the operating system. Unlike os.DirFS it
 // accepts every name the file system holds (invalid UTF-8 included) and
-// does not sort.
-type osLister string
+// does not sort; a regular file's metadata is read relative to its open
+// directory (fstatat on Unix), which spares the kernel a path lookup.
+type osLister struct {
+	root string
+	ids  processIDs
+}
+
+func newOSLister(root string) osLister { return osLister{root: root, ids: currentIDs()} }
 
 func (l osLister) Root() error {
-	fi, err := os.Stat(string(l))
+	fi, err := os.Stat(l.root)
 	if err == nil && !fi.IsDir() {
 		return errors.New("not a directory")
 	}
 	return err
 }
 
-func (l osLister) ReadDir(dir string) ([]fs.DirEntry, error) {
-	f, err := os.Open(filepath.Join(string(l), filepath.FromSlash(dir)))
+func (l osLister) ReadDir(dir string) ([]dirEntry, error) {
+	f, err := os.Open(filepath.Join(l.root, filepath.FromSlash(dir)))
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return f.ReadDir(-1)
+	des, err := f.ReadDir(-1)
+	if err != nil && len(des) == 0 {
+		return nil, err
+	}
+	out := make([]dirEntry, len(des))
+	for i, d := range des {
+		out[i] = dirEntry{name: d.Name(), typ: d.Type()}
+		if d.Type() == 0 {
+			statEntry(f, d, &out[i], l.ids)
+		}
+	}
+	return out, nil
 }
 
 // fsLister reads the context from an fs.FS (tests).
@@ -174,7 +204,28 @@ func (l fsLister) Root() error {
 	return err
 }
 
-func (l fsLister) ReadDir(dir string) ([]fs.DirEntry, error) { return fs.ReadDir(l.fsys, dir) }
+func (l fsLister) ReadDir(dir string) ([]dirEntry, error) {
+	des, err := fs.ReadDir(l.fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]dirEntry, len(des))
+	for i, d := range des {
+		out[i] = dirEntry{name: d.Name(), typ: d.Type()}
+		if d.Type() == 0 {
+			fi, err := d.Info()
+			switch {
+			case err != nil:
+				out[i].err = err
+			case !fi.Mode().IsRegular():
+				out[i].typ = fi.Mode().Type()
+			default:
+				out[i].size = fi.Size()
+			}
+		}
+	}
+	return out, nil
+}
 
 // listContext lists fsys with no ignore file (tests).
 func listContext(fsys fs.FS, maxEntries int) *ContextFiles {
@@ -251,7 +302,7 @@ func walkContext(l dirLister, ignore *Dockerignore, maxEntries int) *ContextFile
 	w.wg.Wait()
 
 	cf := &ContextFiles{Files: w.files, Unreadable: w.unreadable, Truncated: w.truncated.Load(), Ignore: w.ignore}
-	sort.Slice(cf.Files, func(i, j int) bool { return cf.Files[i].Path < cf.Files[j].Path })
+	slices.SortFunc(cf.Files, func(a, b ContextFile) int { return strings.Compare(a.Path, b.Path) })
 	sort.Slice(cf.Unreadable, func(i, j int) bool { return cf.Unreadable[i].Path < cf.Unreadable[j].Path })
 	for _, f := range cf.Files {
 		if f.Regular() {
@@ -322,11 +373,11 @@ func (w *walker) dir(rel string, parent patternmatcher.MatchInfo, excluded bool)
 			w.truncated.Store(true)
 			break
 		}
-		p := e.Name()
+		p := e.name
 		if rel != "." {
 			p = rel + "/" + p
 		}
-		t := e.Type()
+		t := e.typ
 		f := ContextFile{Path: p, Dir: t.IsDir(), Symlink: t&fs.ModeSymlink != 0}
 		var info patternmatcher.MatchInfo
 		if pm != nil {
@@ -335,6 +386,8 @@ func (w *walker) dir(rel string, parent patternmatcher.MatchInfo, excluded bool)
 			info = mi
 		}
 		switch {
+		case e.err != nil:
+			bad = append(bad, UnreadableDir{Path: p, Err: errText(e.err), File: true, Excluded: f.Excluded})
 		case f.Dir:
 			if f.Excluded && w.canSkip(p) {
 				f.Pruned = true
@@ -342,26 +395,11 @@ func (w *walker) dir(rel string, parent patternmatcher.MatchInfo, excluded bool)
 				subdirs = append(subdirs, subdir{p, info, f.Excluded})
 			}
 		case f.Symlink:
-		case t&(fs.ModeNamedPipe|fs.ModeSocket|fs.ModeDevice|fs.ModeCharDevice|fs.ModeIrregular) != 0:
+		case t != 0:
 			f.Special = specialKind(t)
 		default:
-			fi, err := e.Info()
-			if err != nil {
-				bad = append(bad, UnreadableDir{Path: p, Err: errText(err), File: true, Excluded: f.Excluded})
-				break
-			}
-			if !fi.Mode().IsRegular() {
-				// The type was unknown from the directory listing.
-				if fi.IsDir() {
-					f.Dir = true
-					subdirs = append(subdirs, subdir{p, info, f.Excluded})
-					break
-				}
-				f.Special = specialKind(fi.Mode().Type())
-				break
-			}
-			f.Size = fi.Size()
-			if !canRead(fi) {
+			f.Size = e.size
+			if e.unreadable {
 				bad = append(bad, UnreadableDir{Path: p, Err: fs.ErrPermission.Error(), File: true, Excluded: f.Excluded})
 			}
 		}
@@ -407,14 +445,45 @@ func errText(err error) string {
 
 func (cf *ContextFiles) buildLookup() {
 	cf.lookupOnce.Do(func() {
-		cf.byPath = make(map[string]int, len(cf.Files))
 		cf.byFold = make(map[string][]int, len(cf.Files))
 		for i, f := range cf.Files {
-			cf.byPath[f.Path] = i
 			k := strings.ToLower(f.Path)
 			cf.byFold[k] = append(cf.byFold[k], i)
 		}
 	})
+}
+
+// DirStat sums the regular files a directory of a context sends.
+type DirStat struct {
+	Path  string
+	Files int
+	Bytes int64
+}
+
+// SentDirs sums, for every directory, the regular files the build sends
+// below it (each file counts for all its ancestors), once.
+func (cf *ContextFiles) SentDirs() map[string]*DirStat {
+	if cf == nil {
+		return nil
+	}
+	cf.dirsOnce.Do(func() {
+		cf.dirs = map[string]*DirStat{}
+		for _, f := range cf.Files {
+			if !f.Regular() || f.Excluded {
+				continue
+			}
+			for d := path.Dir(f.Path); d != "."; d = path.Dir(d) {
+				s := cf.dirs[d]
+				if s == nil {
+					s = &DirStat{Path: d}
+					cf.dirs[d] = s
+				}
+				s.Files++
+				s.Bytes += f.Size
+			}
+		}
+	})
+	return cf.dirs
 }
 
 // CleanContextPath turns a COPY source or an ignore-file path into the
@@ -429,17 +498,18 @@ func CleanContextPath(p string) string {
 	return p
 }
 
-// Lookup finds the entry at p (cleaned with CleanContextPath).
+// Lookup finds the entry at p (cleaned with CleanContextPath), by binary
+// search in the sorted listing.
 func (cf *ContextFiles) Lookup(p string) (ContextFile, bool) {
 	if cf == nil {
 		return ContextFile{}, false
 	}
-	cf.buildLookup()
-	i, ok := cf.byPath[CleanContextPath(p)]
-	if !ok {
-		return ContextFile{}, false
+	p = CleanContextPath(p)
+	i := sort.Search(len(cf.Files), func(i int) bool { return cf.Files[i].Path >= p })
+	if i < len(cf.Files) && cf.Files[i].Path == p {
+		return cf.Files[i], true
 	}
-	return cf.Files[i], true
+	return ContextFile{}, false
 }
 
 // PrunedAncestor finds the pruned directory p lies in (an excluded

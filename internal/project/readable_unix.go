@@ -5,27 +5,58 @@ package project
 import (
 	"io/fs"
 	"os"
-	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
+// processIDs are the effective user and group of the process, read once
+// per walk.
+type processIDs struct{ uid, gid int }
+
+func currentIDs() processIDs { return processIDs{uid: os.Geteuid(), gid: os.Getegid()} }
+
+// statEntry reads a regular file's metadata relative to its open
+// directory (fstatat, no path lookup from the root), and whether the
+// process may read it.
+func statEntry(dir *os.File, d fs.DirEntry, e *dirEntry, ids processIDs) {
+	var st unix.Stat_t
+	if err := unix.Fstatat(int(dir.Fd()), d.Name(), &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		e.err = &fs.PathError{Op: "fstatat", Path: d.Name(), Err: err}
+		return
+	}
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFREG:
+	case unix.S_IFDIR:
+		e.typ = fs.ModeDir
+		return
+	case unix.S_IFLNK:
+		e.typ = fs.ModeSymlink
+		return
+	case unix.S_IFIFO:
+		e.typ = fs.ModeNamedPipe
+		return
+	case unix.S_IFSOCK:
+		e.typ = fs.ModeSocket
+		return
+	default:
+		e.typ = fs.ModeDevice
+		return
+	}
+	e.size = st.Size
+	e.unreadable = !canRead(int(st.Uid), int(st.Gid), uint32(st.Mode), ids)
+}
+
 // canRead reports whether the process may open a file for reading by its
-// owner, group and permission bits (root may always). It costs no system
-// call: the FileInfo comes from the walk's lstat. Supplementary groups
+// owner, group and permission bits (root may always). Supplementary groups
 // are not consulted: a file readable only through one is reported
 // readable, never the reverse.
-func canRead(fi fs.FileInfo) bool {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return true
-	}
-	uid := os.Geteuid()
-	mode := fi.Mode().Perm()
+func canRead(uid, gid int, mode uint32, ids processIDs) bool {
 	switch {
-	case uid == 0:
+	case ids.uid == 0:
 		return true
-	case int(st.Uid) == uid:
+	case uid == ids.uid:
 		return mode&0o400 != 0
-	case int(st.Gid) == os.Getegid():
+	case gid == ids.gid:
 		return mode&0o040 != 0
 	}
 	return mode&0o004 != 0 || mode&0o040 != 0
