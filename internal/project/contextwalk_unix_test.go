@@ -79,4 +79,3 @@ func TestWalkBadEntries(t *testing.T) {
 		t.Log("running as root: chmod 000 does not block root; unreadable entries are covered by TestWalkUnreadableFileReported and TestContextFilesReadDirError with a fake file system")
 	}
 }
-
