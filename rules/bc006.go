@@ -30,7 +30,7 @@ func dockerignorePatternUnused() *Rule {
 			seen := reportOnce{}
 			for _, ctx := range p.Project.Contexts {
 				ignore, src := ignoreFile(p.Project, ctx)
-				files := ctx.Files()
+				files := ctx.Listing()
 				if ignore == nil || ignore.Err != nil || files == nil {
 					continue
 				}

@@ -96,17 +96,19 @@ const MaxContextEntries = 200_000
 
 // contextIndex is the lazily built listing of a BuildContext.
 type contextIndex struct {
-	once   sync.Once
-	lister dirLister
-	ignore *Dockerignore
-	files  *ContextFiles
+	once     sync.Once
+	sizeOnce sync.Once
+	lister   dirLister
+	ignore   *Dockerignore
+	files    *ContextFiles
 }
 
-// Files lists the context's directory, once, on first use. It is nil for a
-// remote context, for a context that was not loaded from disk, and when the
-// context directory itself is missing or not a directory (the build fails
-// on its own then).
-func (c *BuildContext) Files() *ContextFiles {
+// Listing lists the context's directory, once, on first use: every entry
+// with its type and whether .dockerignore excludes it, but not the sizes
+// of files (Size, TotalSize and SentSize stay 0 until Files is called),
+// which costs one directory read per directory, like `find -type f`. It
+// is nil when Files is.
+func (c *BuildContext) Listing() *ContextFiles {
 	if c == nil || c.index == nil {
 		return nil
 	}
@@ -114,6 +116,20 @@ func (c *BuildContext) Files() *ContextFiles {
 		c.index.files = walkContext(c.index.lister, c.index.ignore, MaxContextEntries)
 	})
 	return c.index.files
+}
+
+// Files is Listing with the sizes of the regular files (one fstatat each,
+// in parallel) and the files the process cannot read, once. It is nil for
+// a remote context, for a context that was not loaded from disk, and when
+// the context directory itself is missing or not a directory (the build
+// fails on its own then).
+func (c *BuildContext) Files() *ContextFiles {
+	cf := c.Listing()
+	if cf == nil {
+		return nil
+	}
+	c.index.sizeOnce.Do(func() { cf.fillSizes(c.index.lister) })
+	return cf
 }
 
 // indexContexts gives each local context its lazily listed file index,
@@ -138,26 +154,35 @@ func newContextIndex(fsys fs.FS) *contextIndex {
 // dirLister reads one directory of a context; the path is slash-separated
 // and relative to the context ("." for the context itself).
 type dirLister interface {
+	// ReadDir lists a directory's entries with their types (no stat).
 	ReadDir(dir string) ([]dirEntry, error)
+	// StatFiles reads the metadata of regular files of one directory.
+	StatFiles(dir string, names []string, out []fileStat)
 	// Root checks that the context itself is a directory.
 	Root() error
 }
 
-// dirEntry is one entry of a directory as the walk needs it: its name and
-// type, and for a regular file its size and whether the process can read
-// it (err when its metadata could not be read).
+// dirEntry is one entry of a directory: its name and type.
 type dirEntry struct {
-	name       string
-	typ        fs.FileMode
+	name string
+	typ  fs.FileMode
+}
+
+// fileStat is what the sizing pass learns of a regular file: its size,
+// whether the process can read it, or why its metadata could not be read.
+type fileStat struct {
 	size       int64
 	unreadable bool
-	err        error
+	// typ is set when the file turned out not to be regular (replaced
+	// since the listing).
+	typ fs.FileMode
+	err error
 }
 
 // osLister reads the context from the operating system. Unlike os.DirFS it
 // accepts every name the file system holds (invalid UTF-8 included) and
-// does not sort; a regular file's metadata is read relative to its open
-// directory (fstatat on Unix), which spares the kernel a path lookup.
+// does not sort; a file's metadata is read relative to its open directory
+// (fstatat on Unix), which spares the kernel a path lookup.
 type osLister struct {
 	root string
 	ids  processIDs
@@ -179,6 +204,8 @@ func (l osLister) ReadDir(dir string) ([]dirEntry, error) {
 		return nil, err
 	}
 	defer f.Close()
+	// os reads the types from the directory itself (an lstat only where
+	// the file system does not say).
 	des, err := f.ReadDir(-1)
 	if err != nil && len(des) == 0 {
 		return nil, err
@@ -186,11 +213,22 @@ func (l osLister) ReadDir(dir string) ([]dirEntry, error) {
 	out := make([]dirEntry, len(des))
 	for i, d := range des {
 		out[i] = dirEntry{name: d.Name(), typ: d.Type()}
-		if d.Type() == 0 {
-			statEntry(f, d, &out[i], l.ids)
-		}
 	}
 	return out, nil
+}
+
+func (l osLister) StatFiles(dir string, names []string, out []fileStat) {
+	f, err := os.Open(filepath.Join(l.root, filepath.FromSlash(dir)))
+	if err != nil {
+		for i := range out {
+			out[i].err = err
+		}
+		return
+	}
+	defer f.Close()
+	for i, n := range names {
+		statAt(f, n, &out[i], l.ids)
+	}
 }
 
 // fsLister reads the context from an fs.FS (tests).
@@ -212,24 +250,41 @@ func (l fsLister) ReadDir(dir string) ([]dirEntry, error) {
 	out := make([]dirEntry, len(des))
 	for i, d := range des {
 		out[i] = dirEntry{name: d.Name(), typ: d.Type()}
-		if d.Type() == 0 {
-			fi, err := d.Info()
-			switch {
-			case err != nil:
-				out[i].err = err
-			case !fi.Mode().IsRegular():
-				out[i].typ = fi.Mode().Type()
-			default:
-				out[i].size = fi.Size()
-			}
-		}
 	}
 	return out, nil
 }
 
+func (l fsLister) StatFiles(dir string, names []string, out []fileStat) {
+	des, _ := fs.ReadDir(l.fsys, dir)
+	byName := map[string]fs.DirEntry{}
+	for _, d := range des {
+		byName[d.Name()] = d
+	}
+	for i, n := range names {
+		d, ok := byName[n]
+		if !ok {
+			out[i].err = fs.ErrNotExist
+			continue
+		}
+		fi, err := d.Info()
+		switch {
+		case err != nil:
+			out[i].err = err
+		case !fi.Mode().IsRegular():
+			out[i].typ = fi.Mode().Type()
+		default:
+			out[i].size = fi.Size()
+		}
+	}
+}
+
 // listContext lists fsys with no ignore file (tests).
 func listContext(fsys fs.FS, maxEntries int) *ContextFiles {
-	return walkContext(fsLister{fsys}, nil, maxEntries)
+	cf := walkContext(fsLister{fsys}, nil, maxEntries)
+	if cf != nil {
+		cf.fillSizes(fsLister{fsys})
+	}
+	return cf
 }
 
 // walkParallelism is how many directories are read at once. Listing is
@@ -260,7 +315,10 @@ type walker struct {
 	wg    sync.WaitGroup
 
 	mu         sync.Mutex
-	files      []ContextFile
+	// dirs holds each listed directory's entries, by directory path;
+	// they are put in path order at the end (see assemble).
+	dirs       map[string][]ContextFile
+	count2     int
 	unreadable []UnreadableDir
 	truncated  atomic.Bool
 }
@@ -274,7 +332,7 @@ func walkContext(l dirLister, ignore *Dockerignore, maxEntries int) *ContextFile
 	if err := l.Root(); err != nil {
 		return nil
 	}
-	w := &walker{lister: l, max: int64(maxEntries), sem: make(chan struct{}, walkParallelism)}
+	w := &walker{lister: l, max: int64(maxEntries), sem: make(chan struct{}, walkParallelism), dirs: map[string][]ContextFile{}}
 	if ignore != nil && ignore.Err == nil && len(ignore.Patterns) > 0 {
 		w.ignore = ignore
 		patterns := make([]string, len(ignore.Patterns))
@@ -301,9 +359,64 @@ func walkContext(l dirLister, ignore *Dockerignore, maxEntries int) *ContextFile
 	w.dir(".", patternmatcher.MatchInfo{}, false)
 	w.wg.Wait()
 
-	cf := &ContextFiles{Files: w.files, Unreadable: w.unreadable, Truncated: w.truncated.Load(), Ignore: w.ignore}
-	slices.SortFunc(cf.Files, func(a, b ContextFile) int { return strings.Compare(a.Path, b.Path) })
+	cf := &ContextFiles{Files: make([]ContextFile, 0, w.count2), Unreadable: w.unreadable, Truncated: w.truncated.Load(), Ignore: w.ignore}
+	cf.Files = w.assemble(cf.Files, ".")
 	sort.Slice(cf.Unreadable, func(i, j int) bool { return cf.Unreadable[i].Path < cf.Unreadable[j].Path })
+	for _, f := range cf.Files {
+		if f.Regular() && !f.Excluded {
+			cf.SentFiles++
+		}
+	}
+	return cf
+}
+
+// fillSizes reads the sizes of the listed regular files, directory by
+// directory, walkParallelism directories at a time, records the files
+// that cannot be read, and sums TotalSize and SentSize.
+func (cf *ContextFiles) fillSizes(l dirLister) {
+	type group struct {
+		dir   string
+		index []int
+	}
+	var groups []group
+	at := map[string]int{}
+	for i, f := range cf.Files {
+		if !f.Regular() {
+			continue
+		}
+		dir := path.Dir(f.Path)
+		g, ok := at[dir]
+		if !ok {
+			g = len(groups)
+			at[dir] = g
+			groups = append(groups, group{dir: dir})
+		}
+		groups[g].index = append(groups[g].index, i)
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	next := make(chan group)
+	for w := 0; w < min(walkParallelism, len(groups)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for g := range next {
+				bad := cf.sizeGroup(l, g.dir, g.index)
+				if len(bad) > 0 {
+					mu.Lock()
+					cf.Unreadable = append(cf.Unreadable, bad...)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, g := range groups {
+		next <- g
+	}
+	close(next)
+	wg.Wait()
+	sort.Slice(cf.Unreadable, func(i, j int) bool { return cf.Unreadable[i].Path < cf.Unreadable[j].Path })
+	cf.SentFiles = 0
 	for _, f := range cf.Files {
 		if f.Regular() {
 			cf.TotalSize += f.Size
@@ -313,7 +426,70 @@ func walkContext(l dirLister, ignore *Dockerignore, maxEntries int) *ContextFile
 			}
 		}
 	}
-	return cf
+}
+
+// sizeGroup sizes the files at index (all in directory dir) and returns
+// the ones that cannot be read.
+func (cf *ContextFiles) sizeGroup(l dirLister, dir string, index []int) []UnreadableDir {
+	names := make([]string, len(index))
+	for k, i := range index {
+		names[k] = path.Base(cf.Files[i].Path)
+	}
+	stats := make([]fileStat, len(index))
+	l.StatFiles(dir, names, stats)
+	var bad []UnreadableDir
+	for k, i := range index {
+		f := &cf.Files[i]
+		st := stats[k]
+		switch {
+		case st.err != nil:
+			bad = append(bad, UnreadableDir{Path: f.Path, Err: errText(st.err), File: true, Excluded: f.Excluded})
+		case st.typ.IsDir():
+			f.Dir = true
+		case st.typ&fs.ModeSymlink != 0:
+			f.Symlink = true
+		case st.typ != 0:
+			f.Special = specialKind(st.typ)
+		default:
+			f.Size = st.size
+			if st.unreadable {
+				bad = append(bad, UnreadableDir{Path: f.Path, Err: fs.ErrPermission.Error(), File: true, Excluded: f.Excluded})
+			}
+		}
+	}
+	return bad
+}
+
+// assemble appends the entries of dir and of its subdirectories to out
+// in path order, sorting each directory on its own: a directory's entry
+// sorts by its name, its contents by its name and "/" (so "a" < "a.txt" <
+// "a/x", as the full paths compare).
+func (w *walker) assemble(out []ContextFile, dir string) []ContextFile {
+	entries := w.dirs[dir]
+	type item struct {
+		key   string
+		entry int  // index in entries
+		sub   bool // the contents of that directory
+	}
+	items := make([]item, 0, len(entries)+8)
+	for i, e := range entries {
+		name := e.Path[strings.LastIndexByte(e.Path, '/')+1:]
+		items = append(items, item{key: name, entry: i})
+		if e.Dir {
+			if _, ok := w.dirs[e.Path]; ok {
+				items = append(items, item{key: name + "/", entry: i, sub: true})
+			}
+		}
+	}
+	slices.SortFunc(items, func(a, b item) int { return strings.Compare(a.key, b.key) })
+	for _, it := range items {
+		if it.sub {
+			out = w.assemble(out, entries[it.entry].Path)
+		} else {
+			out = append(out, entries[it.entry])
+		}
+	}
+	return out
 }
 
 // patternWithoutTrailingGlob is fsutil's helper of the same name: the
@@ -367,7 +543,6 @@ func (w *walker) dir(rel string, parent patternmatcher.MatchInfo, excluded bool)
 	}
 	var subdirs []subdir
 	local := make([]ContextFile, 0, len(entries))
-	var bad []UnreadableDir
 	for _, e := range entries {
 		if w.count.Add(1) > w.max {
 			w.truncated.Store(true)
@@ -386,8 +561,6 @@ func (w *walker) dir(rel string, parent patternmatcher.MatchInfo, excluded bool)
 			info = mi
 		}
 		switch {
-		case e.err != nil:
-			bad = append(bad, UnreadableDir{Path: p, Err: errText(e.err), File: true, Excluded: f.Excluded})
 		case f.Dir:
 			if f.Excluded && w.canSkip(p) {
 				f.Pruned = true
@@ -397,17 +570,12 @@ func (w *walker) dir(rel string, parent patternmatcher.MatchInfo, excluded bool)
 		case f.Symlink:
 		case t != 0:
 			f.Special = specialKind(t)
-		default:
-			f.Size = e.size
-			if e.unreadable {
-				bad = append(bad, UnreadableDir{Path: p, Err: fs.ErrPermission.Error(), File: true, Excluded: f.Excluded})
-			}
 		}
 		local = append(local, f)
 	}
 	w.mu.Lock()
-	w.files = append(w.files, local...)
-	w.unreadable = append(w.unreadable, bad...)
+	w.dirs[rel] = local
+	w.count2 += len(local)
 	w.mu.Unlock()
 	for _, s := range subdirs {
 		select {

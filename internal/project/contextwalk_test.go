@@ -46,7 +46,7 @@ func TestWalkPrunesExcludedDirs(t *testing.T) {
 		"src/debug.log":             {Data: []byte("d")},
 		"node_modules/b/README.txt": {Data: []byte("r")},
 	}
-	cf := walkContext(fsLister{m}, ignoreOf("node_modules\nbuild\n!build/keep.txt\n*.log\nlogs\n"), 100)
+	cf := walkSized(fsLister{m}, ignoreOf("node_modules\nbuild\n!build/keep.txt\n*.log\nlogs\n"), 100)
 	want := "Dockerfile -build/ build/keep.txt -build/out.bin -logs/(pruned) -node_modules/(pruned) src/ src/debug.log src/main.py" // *.log is anchored at the root
 	if got := flagged(cf.Files); got != want {
 		t.Errorf("walk:\n got %s\nwant %s", got, want)
@@ -115,7 +115,7 @@ func (b badFS) ReadDir(name string) ([]fs.DirEntry, error) {
 }
 
 func TestWalkUnreadableFileReported(t *testing.T) {
-	cf := walkContext(fsLister{badFS{fstest.MapFS{"ok.txt": {Data: []byte("1")}, "secret.key": {Data: []byte("2")}}}}, nil, 10)
+	cf := walkSized(fsLister{badFS{fstest.MapFS{"ok.txt": {Data: []byte("1")}, "secret.key": {Data: []byte("2")}}}}, nil, 10)
 	if len(cf.Unreadable) != 1 || cf.Unreadable[0].Path != "secret.key" || !cf.Unreadable[0].File || cf.Unreadable[0].Err != fs.ErrPermission.Error() {
 		t.Errorf("Unreadable = %+v", cf.Unreadable)
 	}
@@ -151,5 +151,48 @@ func TestExcludedEngineCorner(t *testing.T) {
 	}
 	if ex, _ := d.Excluded("a/x.go"); ex {
 		t.Error("a/x.go excluded")
+	}
+}
+
+// walkSized is a walk with the sizing pass, what BuildContext.Files gives.
+func walkSized(l dirLister, ignore *Dockerignore, maxEntries int) *ContextFiles {
+	cf := walkContext(l, ignore, maxEntries)
+	if cf != nil {
+		cf.fillSizes(l)
+	}
+	return cf
+}
+
+func TestListingThenFiles(t *testing.T) {
+	m := fstest.MapFS{"a.txt": {Data: []byte("12345")}, "d/b.txt": {Data: []byte("1")}}
+	c := &BuildContext{Dir: ".", index: newContextIndex(m)}
+	l := c.Listing()
+	if e, _ := l.Lookup("a.txt"); e.Size != 0 || l.SentFiles != 2 || l.SentSize != 0 {
+		t.Errorf("listing has sizes: %+v, %d files, %d bytes", e, l.SentFiles, l.SentSize)
+	}
+	f := c.Files()
+	if f != l {
+		t.Error("Files is another listing")
+	}
+	if e, _ := f.Lookup("a.txt"); e.Size != 5 || f.SentSize != 6 || f.TotalSize != 6 || f.SentFiles != 2 {
+		t.Errorf("sized: %+v, %d bytes", e, f.SentSize)
+	}
+}
+
+// TestWalkPathOrder: the listing is in path order though each directory is
+// sorted on its own.
+func TestWalkPathOrder(t *testing.T) {
+	m := fstest.MapFS{}
+	for _, p := range []string{"a/x", "a/y/z", "a.txt", "a-b/c", "a!b", "a0", "b", "a/y.txt", "a/y/a", "A/q", " sp/x"} {
+		m[p] = &fstest.MapFile{Data: []byte("x")}
+	}
+	cf := walkContext(fsLister{m}, nil, 100)
+	for i := 1; i < len(cf.Files); i++ {
+		if cf.Files[i-1].Path >= cf.Files[i].Path {
+			t.Errorf("out of order: %q before %q", cf.Files[i-1].Path, cf.Files[i].Path)
+		}
+	}
+	if len(cf.Files) != 16 {
+		t.Errorf("%d entries: %s", len(cf.Files), flagged(cf.Files))
 	}
 }

@@ -48,7 +48,7 @@ func TestWalkBadEntries(t *testing.T) {
 	}
 
 	start := time.Now()
-	cf := walkContext(newOSLister(ctx), nil, 1000)
+	cf := walkSized(newOSLister(ctx), nil, 1000)
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("walk took %v", d)
 	}

@@ -3,7 +3,6 @@
 package project
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -12,11 +11,11 @@ type processIDs struct{}
 
 func currentIDs() processIDs { return processIDs{} }
 
-// statEntry reads a regular file's metadata by its path. Readability is
-// not known from permission bits here (Windows): an unreadable file shows
-// up when it is opened.
-func statEntry(dir *os.File, d fs.DirEntry, e *dirEntry, _ processIDs) {
-	fi, err := os.Lstat(filepath.Join(dir.Name(), d.Name()))
+// statAt reads a file's metadata by its path. Readability is not known
+// from permission bits here (Windows): an unreadable file shows up when it
+// is opened.
+func statAt(dir *os.File, name string, e *fileStat, _ processIDs) {
+	fi, err := os.Lstat(filepath.Join(dir.Name(), name))
 	switch {
 	case err != nil:
 		e.err = err

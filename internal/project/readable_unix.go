@@ -15,13 +15,13 @@ type processIDs struct{ uid, gid int }
 
 func currentIDs() processIDs { return processIDs{uid: os.Geteuid(), gid: os.Getegid()} }
 
-// statEntry reads a regular file's metadata relative to its open
-// directory (fstatat, no path lookup from the root), and whether the
-// process may read it.
-func statEntry(dir *os.File, d fs.DirEntry, e *dirEntry, ids processIDs) {
+// statAt reads a file's metadata relative to its open directory
+// (fstatat, no path lookup from the root), and whether the process may
+// read it.
+func statAt(dir *os.File, name string, e *fileStat, ids processIDs) {
 	var st unix.Stat_t
-	if err := unix.Fstatat(int(dir.Fd()), d.Name(), &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-		e.err = &fs.PathError{Op: "fstatat", Path: d.Name(), Err: err}
+	if err := unix.Fstatat(int(dir.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+		e.err = &fs.PathError{Op: "fstatat", Path: name, Err: err}
 		return
 	}
 	switch st.Mode & unix.S_IFMT {
