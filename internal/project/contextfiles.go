@@ -314,7 +314,7 @@ type walker struct {
 	sem   chan struct{}
 	wg    sync.WaitGroup
 
-	mu         sync.Mutex
+	mu sync.Mutex
 	// dirs holds each listed directory's entries, by directory path;
 	// they are put in path order at the end (see assemble).
 	dirs       map[string][]ContextFile
