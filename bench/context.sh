@@ -53,14 +53,23 @@ stats "envdoctor lint (SE001 only)" "$ed" lint --disable "$only_se001" --exit-ze
 stats "envdoctor lint (all rules)" "$ed" lint --exit-zero "$ctx"
 stats "gitleaks dir" "$gl" dir "$ctx" --no-banner --exit-code 0 --report-format json --report-path "$work/gitleaks.json"
 
+# The walk alone, in-process (Go benchmarks): Listing (names, types,
+# .dockerignore) and Files (the same and every file's size).
+echo "in-process (go test -bench, $runs iterations, ns/op is wall time): the walk alone (names; names and sizes) and the secret scan alone:"
+ENVDOCTOR_BENCH_CONTEXT="$ctx" go test ./internal/project -run '^$' -bench 'ContextWalk|ScanContext' -benchtime "${runs}x" | grep '^Benchmark'
+
 # Planted secrets found by each tool.
 "$ed" lint --format json --exit-zero -o "$work/envdoctor.json" "$ctx" >/dev/null 2>&1
 python3 - "$work" <<'PY'
 import json, sys
 work = sys.argv[1]
 planted = [l.split(":") for l in open(f"{work}/planted.txt").read().split()]
-ed = {(f["file"].split("ctx/", 1)[-1], f["line"]) for f in json.load(open(f"{work}/envdoctor.json"))["findings"] if f["rule"] == "SE001"}
-gl = {(f["File"].split("ctx/", 1)[-1], f["StartLine"]) for f in json.load(open(f"{work}/gitleaks.json"))}
+def rel(p):
+    # envdoctor reports paths relative to the project, gitleaks as given.
+    i = p.rfind("/ctx/")
+    return p[i + 5:] if i >= 0 else p
+ed = {(rel(f["file"]), f["line"]) for f in json.load(open(f"{work}/envdoctor.json"))["findings"] if f["rule"] == "SE001"}
+gl = {(rel(f["File"]), f["StartLine"]) for f in json.load(open(f"{work}/gitleaks.json"))}
 missed = 0
 for path, line, kind in planted:
     key = (path, int(line))

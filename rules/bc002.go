@@ -105,28 +105,29 @@ func contextSecretFindings(p *project.Project, ctx *project.BuildContext) []find
 	for _, cs := range contextSecrets(p, ctx) {
 		file := rootPath(ctx, cs.rel)
 		fileRange := finding.Range{File: file, Start: finding.Pos{Line: 1, Col: 1}, End: finding.Pos{Line: 1, Col: 1}}
+		name := printablePath(cs.rel)
 		fix := &finding.Fix{
-			Message: fmt.Sprintf("add %s to %s and give the values to the container at run time (compose env_file: or secrets:, docker run --env-file); a build step that needs one mounts it: RUN --mount=type=secret", cs.rel, ignorePath(ctx)),
-			Edits:   []finding.Edit{ignoreEdit(p, ctx, []string{ignoreLine(cs.rel)})},
+			Message: fmt.Sprintf("add %s to %s and give the values to the container at run time (compose env_file: or secrets:, docker run --env-file); a build step that needs one mounts it: RUN --mount=type=secret", name, ignorePath(ctx)),
+			Edits:   ignoreEdits(p, ctx, []string{ignoreLine(cs.rel)}),
 		}
 		cc, copied := imageCopy(copies, cs.rel)
 		var f finding.Finding
 		switch {
 		case copied && cc.whole && cc.final:
 			f = finding.Finding{Range: cc.rng, Fix: fix,
-				Message: fmt.Sprintf("`%s` puts %s (%s) into the image: anyone who can pull the image reads it, and deleting it in a later RUN leaves it in the layer", cc.text, cs.rel, cs.kind)}
-			f.Related = append(f.Related, finding.Related{Range: fileRange, Message: fmt.Sprintf("%s is in %s", cs.rel, contextLabel(ctx))})
+				Message: fmt.Sprintf("`%s` puts %s (%s) into the image: anyone who can pull the image reads it, and deleting it in a later RUN leaves it in the layer", cc.text, name, cs.kind)}
+			f.Related = append(f.Related, finding.Related{Range: fileRange, Message: fmt.Sprintf("%s is in %s", name, contextLabel(ctx))})
 		case copied && cc.final:
 			f = finding.Finding{Range: fileRange, Severity: finding.SeverityWarning, Fix: fix,
-				Message: fmt.Sprintf("%s (%s) is sent with %s, and `%s` copies it into the image by name", cs.rel, cs.kind, contextLabel(ctx), cc.text)}
+				Message: fmt.Sprintf("%s (%s) is sent with %s, and `%s` copies it into the image by name", name, cs.kind, contextLabel(ctx), cc.text)}
 			f.Related = append(f.Related, finding.Related{Range: cc.rng, Message: "this instruction copies it"})
 		case copied:
 			f = finding.Finding{Range: fileRange, Severity: finding.SeverityWarning, Fix: fix,
-				Message: fmt.Sprintf("%s (%s) is sent with %s, and `%s` copies it into stage %q: not the final image, but its layers stay in the build cache", cs.rel, cs.kind, contextLabel(ctx), cc.text, cc.stage)}
+				Message: fmt.Sprintf("%s (%s) is sent with %s, and `%s` copies it into stage %q: not the final image, but its layers stay in the build cache", name, cs.kind, contextLabel(ctx), cc.text, cc.stage)}
 			f.Related = append(f.Related, finding.Related{Range: cc.rng, Message: "this instruction copies it"})
 		default:
 			f = finding.Finding{Range: fileRange, Severity: finding.SeverityWarning, Fix: fix,
-				Message: fmt.Sprintf("%s (%s) is sent with %s: no COPY puts it in the image today, but the builder (a CI runner or a remote builder) receives it, and a later `COPY . .` would ship it", cs.rel, cs.kind, contextLabel(ctx))}
+				Message: fmt.Sprintf("%s (%s) is sent with %s: no COPY puts it in the image today, but the builder (a CI runner or a remote builder) receives it, and a later `COPY . .` would ship it", name, cs.kind, contextLabel(ctx))}
 		}
 		out = append(out, f)
 	}

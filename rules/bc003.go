@@ -86,7 +86,7 @@ func vcsFinding(p *project.Project, ctx *project.BuildContext) (finding.Finding,
 		Message: msg,
 		Fix: &finding.Fix{
 			Message: fmt.Sprintf("add %s to %s (a build that needs version information gets it as a build arg: --build-arg GIT_COMMIT=$(git rev-parse HEAD))", strings.Join(lines, " and "), ignorePath(ctx)),
-			Edits:   []finding.Edit{ignoreEdit(p, ctx, lines)},
+			Edits:   ignoreEdits(p, ctx, lines),
 		},
 	}, true
 }

@@ -163,7 +163,7 @@ func dataMountFinding(p *project.Project, ctx *project.BuildContext, dm dataMoun
 	f.Fix = &finding.Fix{
 		Message: fmt.Sprintf("add %s to %s (or keep the data out of the context: a named volume, e.g. %s-data:%s)",
 			dm.pattern, ignorePath(ctx), volumeBaseName(dm.v.svc.name), dm.v.target),
-		Edits: []finding.Edit{ignoreEdit(p, ctx, []string{dm.pattern})},
+		Edits: ignoreEdits(p, ctx, []string{dm.pattern}),
 	}
 	return f
 }

@@ -48,24 +48,28 @@ func largeContextFinding(p *project.Project, ctx *project.BuildContext) (finding
 	if files.Truncated {
 		size = fmt.Sprintf("more than %s entries (the listing stopped there), at least %s", commaInt(project.MaxContextEntries), project.HumanBytes(files.SentSize))
 	}
-	top := largestDirs(files, 3)
+	top := largestEntries(files, 3)
 	msg := fmt.Sprintf("%s sends %s to the builder before every build", contextLabel(ctx), size)
 	var names, lines []string
 	copies := contextCopies(ctx.Dockerfile)
 	for _, d := range top {
-		names = append(names, fmt.Sprintf("%s (%s)", d.Path, countBytes(d.Files, d.Bytes)))
-		if disposableDir(d.Path) && !excludesCopied(d.Path, copies) {
+		if d.dir {
+			names = append(names, fmt.Sprintf("%s/ (%s)", printablePath(d.Path), countBytes(d.Files, d.Bytes)))
+		} else {
+			names = append(names, fmt.Sprintf("%s (%s)", printablePath(d.Path), project.HumanBytes(d.Bytes)))
+		}
+		if d.dir && disposableDir(d.Path) && !excludesCopied(d.Path, copies) {
 			lines = append(lines, d.Path)
 		}
 	}
 	if len(names) > 0 {
-		msg += "; the largest directories are " + strings.Join(names, ", ")
+		msg += "; the largest are " + strings.Join(names, ", ")
 	}
 	f := finding.Finding{Range: contextRange(p, ctx), Message: msg}
 	if len(lines) > 0 {
 		f.Fix = &finding.Fix{
 			Message: fmt.Sprintf("add what the image does not need to %s: %s (the image installs dependencies and builds outputs itself)", ignorePath(ctx), strings.Join(lines, " ")),
-			Edits:   []finding.Edit{ignoreEdit(p, ctx, lines)},
+			Edits:   ignoreEdits(p, ctx, lines),
 		}
 	} else {
 		f.Fix = &finding.Fix{Message: fmt.Sprintf("list in %s what the image does not need (dependencies it installs, outputs it builds, data), or build from a smaller directory (compose build.context)", ignorePath(ctx))}
@@ -73,11 +77,17 @@ func largeContextFinding(p *project.Project, ctx *project.BuildContext) (finding
 	return f, true
 }
 
-// largestDirs picks the n largest sent directories, by bytes then files:
-// starting from the top-level directories, it descends into a child that
-// holds most (80%) of its parent, so the answer is frontend/node_modules
-// rather than frontend.
-func largestDirs(files *project.ContextFiles, n int) []*project.DirStat {
+// sizedEntry is a directory's or a top-level file's share of a context.
+type sizedEntry struct {
+	project.DirStat
+	dir bool
+}
+
+// largestEntries picks the n largest sent directories (and files at the
+// top of the context), by bytes then files: starting from the top-level
+// directories, it descends into a child that holds most (80%) of its
+// parent, so the answer is frontend/node_modules rather than frontend.
+func largestEntries(files *project.ContextFiles, n int) []sizedEntry {
 	stats := files.SentDirs()
 	children := map[string][]*project.DirStat{}
 	var tops []*project.DirStat
@@ -97,7 +107,7 @@ func largestDirs(files *project.ContextFiles, n int) []*project.DirStat {
 		}
 		return a.Path < b.Path
 	}
-	var picked []*project.DirStat
+	var picked []sizedEntry
 	for _, st := range tops {
 		for {
 			var best *project.DirStat
@@ -111,9 +121,14 @@ func largestDirs(files *project.ContextFiles, n int) []*project.DirStat {
 			}
 			st = best
 		}
-		picked = append(picked, st)
+		picked = append(picked, sizedEntry{*st, true})
 	}
-	sort.Slice(picked, func(i, j int) bool { return bigger(picked[i], picked[j]) })
+	for _, f := range files.Files {
+		if f.Regular() && !f.Excluded && !strings.Contains(f.Path, "/") {
+			picked = append(picked, sizedEntry{project.DirStat{Path: f.Path, Files: 1, Bytes: f.Size}, false})
+		}
+	}
+	sort.Slice(picked, func(i, j int) bool { return bigger(&picked[i].DirStat, &picked[j].DirStat) })
 	if len(picked) > n {
 		picked = picked[:n]
 	}

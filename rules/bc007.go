@@ -72,7 +72,7 @@ func unreadableFinding(p *project.Project, ctx *project.BuildContext, bad []proj
 	f := finding.Finding{Range: contextRange(p, ctx), Message: msg,
 		Fix: &finding.Fix{Message: fmt.Sprintf("if the build does not need them, add %s to %s; else make them readable (sudo chown -R $USER %s)", strings.Join(lines, " "), ignorePath(ctx), printablePath(rootPath(ctx, first.Path)))}}
 	if len(lines) > 0 {
-		f.Fix.Edits = []finding.Edit{ignoreEdit(p, ctx, lines)}
+		f.Fix.Edits = ignoreEdits(p, ctx, lines)
 	}
 	return f
 }
@@ -93,7 +93,7 @@ func specialFinding(p *project.Project, ctx *project.BuildContext, special []pro
 	f := finding.Finding{Range: contextRange(p, ctx), Severity: finding.SeverityWarning, Message: msg,
 		Fix: &finding.Fix{Message: fmt.Sprintf("add %s to %s", strings.Join(lines, " "), ignorePath(ctx))}}
 	if len(lines) > 0 {
-		f.Fix.Edits = []finding.Edit{ignoreEdit(p, ctx, lines)}
+		f.Fix.Edits = ignoreEdits(p, ctx, lines)
 	}
 	return f
 }

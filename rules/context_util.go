@@ -211,9 +211,24 @@ func ignorePath(ctx *project.BuildContext) string {
 	return rootPath(ctx, ".dockerignore")
 }
 
-// ignoreEdit appends lines to the context's ignore file, or creates it:
+// ignoreEdits appends lines to the context's ignore file, or creates it:
 // the edit of a file that does not exist yet inserts at 1:1 of its path
-// (finding.Edit's convention for a new file).
+// (finding.Edit's convention for a new file). A line that a file name with
+// a line break would split cannot be written: it is left out, and with no
+// line left there is no edit.
+func ignoreEdits(p *project.Project, ctx *project.BuildContext, lines []string) []finding.Edit {
+	var ok []string
+	for _, l := range lines {
+		if !strings.ContainsAny(l, "\n\r") {
+			ok = append(ok, l)
+		}
+	}
+	if len(ok) == 0 {
+		return nil
+	}
+	return []finding.Edit{ignoreEdit(p, ctx, ok)}
+}
+
 func ignoreEdit(p *project.Project, ctx *project.BuildContext, lines []string) finding.Edit {
 	text := strings.Join(lines, "\n") + "\n"
 	file := ignorePath(ctx)

@@ -126,7 +126,7 @@ func writeContext(b *strings.Builder, p *project.Project, c *project.BuildContex
 	default:
 		b.WriteString("  ignore file: " + quotePath(c.Dockerignore) + "\n")
 	}
-	sends := fmt.Sprintf("%d files, %s", files.SentFiles, project.HumanBytes(files.SentSize))
+	sends := fmt.Sprintf("%s, %s", plural(files.SentFiles, "file"), project.HumanBytes(files.SentSize))
 	if files.Truncated {
 		sends = fmt.Sprintf("at least %s (the listing stopped at %d entries)", sends, project.MaxContextEntries)
 	}
@@ -134,9 +134,9 @@ func writeContext(b *strings.Builder, p *project.Project, c *project.BuildContex
 
 	excl := exclusions(files)
 	if len(excl.lines) > 0 || excl.pruned > 0 {
-		fmt.Fprintf(b, "  excluded: %d files, %s listed", excl.files, project.HumanBytes(excl.bytes))
+		fmt.Fprintf(b, "  excluded: %s, %s listed", plural(excl.files, "file"), project.HumanBytes(excl.bytes))
 		if excl.pruned > 0 {
-			fmt.Fprintf(b, ", and %d directories not entered (the builder skips them too)", excl.pruned)
+			fmt.Fprintf(b, ", and %s not entered (the builder skips them too)", plural(excl.pruned, "directory"))
 		}
 		b.WriteString("\n")
 	}
@@ -183,13 +183,13 @@ type excludedLine struct {
 func (l excludedLine) summary() string {
 	var parts []string
 	if l.files > 0 {
-		parts = append(parts, fmt.Sprintf("%d files, %s", l.files, project.HumanBytes(l.bytes)))
+		parts = append(parts, fmt.Sprintf("%s, %s", plural(l.files, "file"), project.HumanBytes(l.bytes)))
 	}
 	if l.pruned > 0 {
-		parts = append(parts, fmt.Sprintf("%d directories not entered", l.pruned))
+		parts = append(parts, plural(l.pruned, "directory")+" not entered")
 	}
 	if len(parts) == 0 && l.dirs > 0 {
-		parts = append(parts, fmt.Sprintf("%d directories", l.dirs))
+		parts = append(parts, plural(l.dirs, "directory"))
 	}
 	s := strings.Join(parts, ", ")
 	if l.example != "" {
@@ -292,7 +292,7 @@ func writeLargest(b *strings.Builder, files *project.ContextFiles, n int) {
 	})
 	b.WriteString("  largest directories:\n")
 	for _, d := range top[:min(n, len(top))] {
-		fmt.Fprintf(b, "    %9s  %s/ (%d files)\n", project.HumanBytes(dirs[d]), quotePath(d), counts[d])
+		fmt.Fprintf(b, "    %9s  %s/ (%s)\n", project.HumanBytes(dirs[d]), quotePath(d), plural(counts[d], "file"))
 	}
 }
 
@@ -354,4 +354,15 @@ func quotePath(s string) string {
 		}
 	}
 	return s
+}
+
+// plural writes "1 file", "2 files", "1 directory", "3 directories".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -318,7 +318,7 @@ type walker struct {
 	// dirs holds each listed directory's entries, by directory path;
 	// they are put in path order at the end (see assemble).
 	dirs       map[string][]ContextFile
-	count2     int
+	listed     int
 	unreadable []UnreadableDir
 	truncated  atomic.Bool
 }
@@ -359,7 +359,7 @@ func walkContext(l dirLister, ignore *Dockerignore, maxEntries int) *ContextFile
 	w.dir(".", patternmatcher.MatchInfo{}, false)
 	w.wg.Wait()
 
-	cf := &ContextFiles{Files: make([]ContextFile, 0, w.count2), Unreadable: w.unreadable, Truncated: w.truncated.Load(), Ignore: w.ignore}
+	cf := &ContextFiles{Files: make([]ContextFile, 0, w.listed), Unreadable: w.unreadable, Truncated: w.truncated.Load(), Ignore: w.ignore}
 	cf.Files = w.assemble(cf.Files, ".")
 	sort.Slice(cf.Unreadable, func(i, j int) bool { return cf.Unreadable[i].Path < cf.Unreadable[j].Path })
 	for _, f := range cf.Files {
@@ -575,7 +575,7 @@ func (w *walker) dir(rel string, parent patternmatcher.MatchInfo, excluded bool)
 	}
 	w.mu.Lock()
 	w.dirs[rel] = local
-	w.count2 += len(local)
+	w.listed += len(local)
 	w.mu.Unlock()
 	for _, s := range subdirs {
 		select {

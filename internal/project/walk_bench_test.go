@@ -2,6 +2,7 @@ package project
 
 import (
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -35,5 +36,28 @@ func BenchmarkContextWalkSized(b *testing.B) {
 		cf := walkContext(l, nil, MaxContextEntries)
 		cf.fillSizes(l)
 		b.ReportMetric(float64(cf.TotalSize)/(1<<20), "MiB")
+	}
+}
+
+// BenchmarkScanContext reads and scans for secrets every file of the
+// generated context that SE001 reads (all regular files outside
+// node_modules): the secret scan alone, without the walk.
+func BenchmarkScanContext(b *testing.B) {
+	dir := benchContext(b)
+	cf := walkContext(newOSLister(dir), nil, MaxContextEntries)
+	var paths []string
+	for _, f := range cf.Files {
+		if f.Regular() && !strings.HasPrefix(f.Path, "node_modules/") {
+			paths = append(paths, f.Path)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		p := &Project{Root: dir, Sources: map[string]*Source{}}
+		p.ScanSecrets(paths)
+		st := p.ScanStats()
+		b.SetBytes(st.Bytes)
+		b.ReportMetric(float64(st.Secrets), "secrets")
+		b.ReportMetric(float64(st.Files), "files")
 	}
 }
