@@ -53,8 +53,8 @@ func reportBadPatterns(p *Pass, ignore *project.Dockerignore) {
 		}
 		found = true
 		f := finding.Finding{Range: pat.Range}
-		switch {
-		case pat.Pattern == "!":
+		switch pat.Pattern {
+		case "!":
 			f.Message = fmt.Sprintf("line %d of %s is a lone \"!\": an exception needs a pattern, and the build fails with %q", pat.Line, ignore.Path, err.Error())
 			f.Fix = &finding.Fix{Message: "write the path to re-include after the \"!\" (!keep.txt), or delete the line",
 				Edits: []finding.Edit{deleteLine(pat.Range)}}

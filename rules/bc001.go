@@ -70,8 +70,9 @@ func missingIgnoreFinding(p *project.Project, ctx *project.BuildContext, files *
 	if len(named) > 0 {
 		msg += ", " + strings.Join(named, ", ") + " included"
 	}
-	var data []string
-	for _, dm := range dataMountsIn(p, ctx) {
+	mounts := dataMountsIn(p, ctx)
+	data := make([]string, 0, len(mounts))
+	for _, dm := range mounts {
 		data = append(data, dm.rel)
 	}
 	if len(data) > 0 {

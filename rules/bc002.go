@@ -101,8 +101,9 @@ func withArticle(s string) string {
 
 func contextSecretFindings(p *project.Project, ctx *project.BuildContext) []finding.Finding {
 	copies := contextCopies(ctx.Dockerfile)
-	var out []finding.Finding
-	for _, cs := range contextSecrets(p, ctx) {
+	found := contextSecrets(p, ctx)
+	out := make([]finding.Finding, 0, len(found))
+	for _, cs := range found {
 		file := rootPath(ctx, cs.rel)
 		fileRange := finding.Range{File: file, Start: finding.Pos{Line: 1, Col: 1}, End: finding.Pos{Line: 1, Col: 1}}
 		name := printablePath(cs.rel)

@@ -167,8 +167,8 @@ func contextRange(p *project.Project, ctx *project.BuildContext) finding.Range {
 					continue
 				}
 				v := deref(kv[1])
-				switch {
-				case v.Kind == yaml.MappingNode:
+				switch v.Kind {
+				case yaml.MappingNode:
 					if c := mapValue(v, "context"); c != nil {
 						found = project.NodeRange(s.file.Source, deref(c))
 					} else {

@@ -67,7 +67,7 @@ func maskedSource(src *project.Source, env *project.EnvFile) *project.Source {
 	}
 	if env != nil {
 		for _, e := range env.Entries {
-			if e.Inherited || e.Value == "" || !(secrets.NameLooksSecret(e.Key) || secrets.NameHoldsSecret(e.Key)) {
+			if e.Inherited || e.Value == "" || !secrets.NameLooksSecret(e.Key) && !secrets.NameHoldsSecret(e.Key) {
 				continue
 			}
 			start, end := src.Offset(e.ValueRange.Start), src.Offset(e.ValueRange.End)

@@ -43,14 +43,14 @@ func statAt(dir *os.File, name string, e *fileStat, ids processIDs) {
 		return
 	}
 	e.size = st.Size
-	e.unreadable = !canRead(int(st.Uid), int(st.Gid), uint32(st.Mode), ids)
+	e.unreadable = !canRead(int(st.Uid), int(st.Gid), uint64(st.Mode), ids) // Mode is uint16 on some systems
 }
 
 // canRead reports whether the process may open a file for reading by its
 // owner, group and permission bits (root may always). Supplementary groups
 // are not consulted: a file readable only through one is reported
 // readable, never the reverse.
-func canRead(uid, gid int, mode uint32, ids processIDs) bool {
+func canRead(uid, gid int, mode uint64, ids processIDs) bool {
 	switch {
 	case ids.uid == 0:
 		return true
