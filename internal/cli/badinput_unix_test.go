@@ -93,6 +93,10 @@ func TestBadContextEntries(t *testing.T) {
 		if format == "text" && strings.Contains(out, "new\nline") {
 			t.Errorf("text output holds a raw newline from a file name:\n%s", out)
 		}
+		// -v counts the files the secret scan skipped: the 1 GB image.
+		if !strings.Contains(stderr, "note: secret scan: ") || !strings.Contains(stderr, "skipped 1 binary") {
+			t.Errorf("%s -v: no scan counts on stderr: %q", format, stderr)
+		}
 	}
 	out, _, code := run(t, dir, nil, "context", "--explain", "disk.img")
 	if code != ExitOK || !strings.Contains(out, "1.0 GB") || !strings.Contains(out, "named pipe: pipe") {
