@@ -158,6 +158,9 @@ func committedFinding(git *project.Git, t scanTarget, s project.FoundSecret) (fi
 	keepOut := "keep the value out of the file (read it from the environment or a secrets manager), or add " + t.path + " to .gitignore"
 	tracked, known := git.Tracked(t.path)
 	ignored, _ := git.Ignored(t.path)
+	if strings.HasPrefix(t.path, "../") {
+		known = false // a context outside the project: not in its repository
+	}
 	switch {
 	case known && tracked:
 		f.Message = fmt.Sprintf("%s in %s, a file git tracks: everyone with a clone can use it, and deleting it leaves it in the history%s", what, t.path, inImage)
