@@ -176,7 +176,11 @@ func committedFinding(git *project.Git, t scanTarget, s project.FoundSecret) (fi
 		return f, false
 	default:
 		f.Severity = finding.SeverityWarning
-		f.Message = fmt.Sprintf("%s in %s; whether git tracks the file could not be checked (%s)%s", what, t.path, git.Why(), inImage)
+		why := git.Why()
+		if git.Available() {
+			why = "it is outside the project's repository"
+		}
+		f.Message = fmt.Sprintf("%s in %s; whether git tracks the file could not be checked (%s)%s", what, t.path, why, inImage)
 		f.Fix = &finding.Fix{Message: keepOut}
 	}
 	return f, true
