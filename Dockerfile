@@ -16,6 +16,8 @@ ARG GO_VERSION=1.26.8
 FROM golang:${GO_VERSION}-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
+# go.mod replaces one dependency with the patched copy in third_party/.
+COPY third_party/ third_party/
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 # .dockerignore keeps the context to the Go sources.
 COPY . .

@@ -167,7 +167,8 @@ func mentionsVar(s, key string) bool {
 // access token ghp_… (40 chars)", "a password in a postgres URL (10 chars)".
 func matchPhrase(m secrets.Match) string {
 	article := "a"
-	if strings.ContainsRune("aeiouAEIOU", rune(m.Description[0])) || strings.HasPrefix(m.Description, "npm ") {
+	if strings.ContainsRune("aeiouAEIOU", rune(m.Description[0])) || strings.HasPrefix(m.Description, "npm ") ||
+		strings.HasPrefix(m.Description, "RSA ") || strings.HasPrefix(m.Description, "SSH ") {
 		article = "an"
 	}
 	return article + " " + m.Description + " " + strings.TrimPrefix(m.Redacted(), "… ")

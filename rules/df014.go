@@ -51,6 +51,10 @@ func ignoredSource(ctx *project.BuildContext, files *project.ContextFiles, ignor
 		entries = files.Glob(cs.path)
 	} else if e, ok := files.Lookup(cs.path); ok {
 		entries = []project.ContextFile{e}
+	} else if _, ok := files.PrunedAncestor(cs.path); ok {
+		// Inside an excluded directory the walk did not enter (no
+		// exception can bring anything in it back): excluded too.
+		entries = []project.ContextFile{{Path: cs.path, Excluded: true, Dir: cs.isDir}}
 	}
 	if len(entries) == 0 {
 		return finding.Finding{}, false // missing: DF015's business
@@ -131,6 +135,9 @@ func entryExcluded(files *project.ContextFiles, ignore *project.Dockerignore, e 
 // looksLikeSecretFile reports paths commonly holding secrets: .env files,
 // keys and certificates' private parts, credential files.
 func looksLikeSecretFile(p string) bool {
+	if secretFileKind(p) != "" {
+		return true
+	}
 	base := strings.ToLower(path.Base(p))
 	switch {
 	case base == ".env" || strings.HasPrefix(base, ".env.") && !strings.Contains(base, "example") && !strings.Contains(base, "sample"):

@@ -93,8 +93,12 @@ func missingSource(ctx *project.BuildContext, d *project.Dockerfile, files *proj
 }
 
 // unlisted reports whether p is somewhere the listing could not see: under
-// an unreadable directory, or behind a symlink (never followed).
+// an unreadable directory, behind a symlink (never followed), or inside an
+// excluded directory the walk did not enter (DF014's business).
 func unlisted(files *project.ContextFiles, p string) bool {
+	if _, ok := files.PrunedAncestor(p); ok {
+		return true
+	}
 	for _, u := range files.Unreadable {
 		if u.Path == "." || p == u.Path || strings.HasPrefix(p, u.Path+"/") {
 			return true

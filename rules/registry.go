@@ -35,6 +35,8 @@ func All() []*Rule {
 	all = append(all, envRules()...)
 	all = append(all, dockerfileRules()...)
 	all = append(all, engineRules()...)
+	all = append(all, contextRules()...)
+	all = append(all, secretRules()...)
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 	for _, r := range all {
 		r.Hadolint = hadolintTwins[r.ID]

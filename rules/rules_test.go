@@ -5,9 +5,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io/fs"
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -45,8 +49,8 @@ func TestRules(t *testing.T) {
 			}
 			dir := filepath.Join(base, idDir.Name(), c.Name())
 			t.Run(rule.ID+"/"+c.Name(), func(t *testing.T) {
-				dir := caseDir(t, dir)
-				p, err := project.Load(context.Background(), dir, project.Options{Environ: readShellEnv(t, dir)})
+				loadDir, git := generateCase(t, caseDir(t, dir))
+				p, err := project.Load(context.Background(), loadDir, project.Options{Environ: readShellEnv(t, dir), Git: git})
 				if err != nil {
 					t.Fatalf("load: %v", err)
 				}
@@ -188,4 +192,133 @@ func TestPanicRecovery(t *testing.T) {
 	if got[1].Message != "still ran" || got[1].RuleID != "XX002" || got[1].Severity != finding.SeverityInfo {
 		t.Errorf("second finding = %+v", got[1])
 	}
+}
+
+// generateCase prepares a case whose inputs cannot live in the repository:
+// with a generate.txt, the case is copied to a temporary directory and
+// each line of generate.txt is applied there:
+//
+//	sparse PATH SIZE        a sparse file of SIZE bytes (never written)
+//	files DIR COUNT         COUNT small files in DIR
+//	fifo PATH               a named pipe
+//	socket PATH             a Unix socket (kept open for the test)
+//	git init                a git repository (user and email set)
+//	git add PATH...         git add; the load then asks the real git
+//	git commit              commit what was added
+//	mkdir PATH              an empty directory
+//
+// Without generate.txt the case directory is loaded as is, without git.
+func generateCase(t *testing.T, dir string) (string, project.GitRunner) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "generate.txt"))
+	if err != nil {
+		return dir, nil
+	}
+	tmp := filepath.Join(t.TempDir(), filepath.Base(dir))
+	if err := copyTree(dir, tmp); err != nil {
+		t.Fatal(err)
+	}
+	var git project.GitRunner
+	runGit := func(args ...string) {
+		t.Helper()
+		if _, err := exec.LookPath("git"); err != nil {
+			t.Skip("git is not installed")
+		}
+		cmd := exec.Command("git", append([]string{"-C", tmp, "-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "commit.gpgsign=false"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		at := func(i int) string { return filepath.Join(tmp, filepath.FromSlash(f[i])) }
+		mkParent := func(p string) {
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		switch {
+		case f[0] == "sparse" && len(f) == 3:
+			size, err := strconv.ParseInt(f[2], 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mkParent(at(1))
+			fh, err := os.Create(at(1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := fh.Truncate(size); err != nil {
+				t.Fatal(err)
+			}
+			fh.Close()
+		case f[0] == "files" && len(f) == 3:
+			n, err := strconv.Atoi(f[2])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(at(1), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < n; i++ {
+				if err := os.WriteFile(filepath.Join(at(1), fmt.Sprintf("f%05d.txt", i)), []byte("x\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		case f[0] == "fifo" && len(f) == 2:
+			mkParent(at(1))
+			if err := mkfifo(at(1)); err != nil {
+				t.Skipf("cannot make a named pipe: %v", err)
+			}
+		case f[0] == "socket" && len(f) == 2:
+			mkParent(at(1))
+			l, err := net.Listen("unix", at(1))
+			if err != nil {
+				t.Skipf("cannot make a Unix socket at %s: %v", at(1), err)
+			}
+			t.Cleanup(func() { l.Close() })
+		case f[0] == "mkdir" && len(f) == 2:
+			if err := os.MkdirAll(at(1), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		case f[0] == "git" && len(f) >= 2:
+			switch f[1] {
+			case "init":
+				runGit("init", "-q")
+				git = project.ExecGit
+			case "commit":
+				runGit("commit", "-q", "-m", "test")
+			default:
+				runGit(f[1:]...)
+			}
+		default:
+			t.Fatalf("generate.txt: bad line %q", line)
+		}
+	}
+	return tmp, git
+}
+
+// copyTree copies a case directory (files and directories only).
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if rel == "generate.txt" || rel == "want.txt" || !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
 }

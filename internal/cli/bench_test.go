@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -80,5 +81,25 @@ func benchLintGenerated(b *testing.B, services int) {
 	if cpu1, ok1 := processCPU(); ok && ok1 {
 		// All the process's threads: the collector's work included.
 		b.ReportMetric(float64((cpu1-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+	}
+}
+
+// BenchmarkLintGeneratedContext lints the context in
+// $ENVDOCTOR_BENCH_CONTEXT (written by bench/gencontext; see
+// bench/context.sh): the context walk and the secret scan dominate.
+func BenchmarkLintGeneratedContext(b *testing.B) {
+	dir := os.Getenv("ENVDOCTOR_BENCH_CONTEXT")
+	if dir == "" {
+		b.Skip("set ENVDOCTOR_BENCH_CONTEXT to a generated context (bench/context.sh)")
+	}
+	env := Env{
+		Stdout: io.Discard, Stderr: io.Discard,
+		Getwd:      func() (string, error) { return dir, nil },
+		IsTerminal: func(io.Writer) bool { return false },
+	}
+	for b.Loop() {
+		if code := Run(context.Background(), []string{"lint"}, env); code == ExitError {
+			b.Fatalf("exit %d", code)
+		}
 	}
 }

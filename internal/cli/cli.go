@@ -128,6 +128,7 @@ func commands() []command {
 		{"doctor", "lint the project and check the machine it runs on (the default)", runDoctor},
 		{"lint", "lint a project, or the given files (what pre-commit passes)", runLint},
 		{"fix", "apply the fixes findings carry (safe ones unless --unsafe; --diff to preview)", runFix},
+		{"context", "show what each build context sends, and which .dockerignore line excluded what", runContext},
 		{"explain", "print a rule's documentation: why, a bad and a good example, the fix", runExplain},
 		{"rules", "list every rule (--markdown for the catalogue)", runRules},
 		{"graph", "draw the services, their dependencies, ports, volumes and networks (Mermaid, DOT)", runGraph},
@@ -171,7 +172,7 @@ func Run(ctx context.Context, args []string, env Env) (code int) {
 			if errors.As(err, &ue) {
 				fmt.Fprintf(env.Stderr, "envdoctor %s: %s\nRun 'envdoctor %s --help' for usage.\n", name, ue.msg, name)
 			} else {
-				fmt.Fprintf(env.Stderr, "envdoctor: %v\n", err)
+				fmt.Fprintf(env.Stderr, "envdoctor: %s\n", redactText(err.Error()))
 			}
 			return ExitError
 		}

@@ -69,9 +69,13 @@ func TestProjectsGolden(t *testing.T) {
 		t.Fatal("no projects")
 	}
 	for _, dir := range dirs {
+		// The goldens live in the project directory, which is a build
+		// context: lint a copy without them, so their size (BC001) does
+		// not depend on themselves.
+		proj := copyProject(t, dir)
 		for _, format := range report.Names() {
 			t.Run(filepath.Base(dir)+"/"+format, func(t *testing.T) {
-				out, stderr, code := run(t, dir, tutorialShell, "lint", "--format", format)
+				out, stderr, code := run(t, proj, tutorialShell, "lint", "--format", format)
 				if code != ExitFindings && code != ExitOK {
 					t.Fatalf("exit %d: %s", code, stderr)
 				}
@@ -188,7 +192,7 @@ func TestLintFiles(t *testing.T) {
 	tutorial := "../../testdata/projects/flask-postgres"
 	out, _, code := run(t, tutorial, tutorialShell, "lint", "--format", "json", "Dockerfile")
 	if code != ExitFindings || !strings.Contains(out, `"file": "Dockerfile"`) ||
-		strings.Contains(out, "docker-compose.yml") || strings.Contains(out, `"file": ".env"`) ||
+		strings.Contains(out, "docker-compose.yml") || findingIn(t, out, ".env") ||
 		!strings.Contains(out, `"rule": "DF001"`) || !strings.Contains(out, `"rule": "DF002"`) || !strings.Contains(out, `"rule": "DF007"`) {
 		t.Errorf("Dockerfile alone: exit %d, %s", code, out)
 	}
@@ -296,4 +300,22 @@ func TestNoLibraryLogging(t *testing.T) {
 // (a rule was added): go test ./internal/cli -update rewrites it.
 func TestConfigSchemaFresh(t *testing.T) {
 	golden(t, filepath.Join("..", "..", "schema", "envdoctor.schema.json"), string(config.Schema(ruleInfos(rules.All(), checks.All()))))
+}
+
+// findingIn reports whether a JSON report has a finding located in file
+// (related locations aside).
+func findingIn(t *testing.T, out, file string) bool {
+	t.Helper()
+	var rep struct {
+		Findings []struct{ File string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range rep.Findings {
+		if f.File == file {
+			return true
+		}
+	}
+	return false
 }

@@ -107,7 +107,7 @@ func runDoctorWith(t *testing.T, dir string, probes func(checks.RealOptions) *ch
 }
 
 func TestDoctorGolden(t *testing.T) {
-	tutorial := "../../testdata/projects/flask-postgres"
+	tutorial := copyProject(t, "../../testdata/projects/flask-postgres")
 	deadHost := append([]string{"DOCKER_HOST=unix:///tmp/envdoctor-test-dead.sock"}, tutorialShell...)
 	cases := []struct {
 		name    string

@@ -54,16 +54,16 @@ func TestGraphContent(t *testing.T) {
 	}
 	// The flask tutorial has no network of its own: no network node.
 	flask, _, _ := run(t, "../../testdata/projects/flask-postgres", tutorialShell, "graph")
-	if strings.Contains(flask, "net_") || !strings.Contains(flask, "class svc_postgres error") {
+	if strings.Contains(flask, "net_") || !strings.Contains(flask, "class svc_app,svc_postgres error") {
 		t.Errorf("flask graph:\n%s", flask)
 	}
 	// A disabled rule marks nothing.
 	dir := copyProject(t, "../../testdata/projects/flask-postgres")
-	if err := os.WriteFile(filepath.Join(dir, ".envdoctor.yaml"), []byte("disable: [CP001]\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, ".envdoctor.yaml"), []byte("disable: [CP001, BC002]\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if out, _, _ := run(t, dir, tutorialShell, "graph"); strings.Contains(out, "error") {
-		t.Errorf("CP001 disabled, still marked:\n%s", out)
+		t.Errorf("CP001 and BC002 disabled, still marked:\n%s", out)
 	}
 }
 

@@ -299,7 +299,7 @@ func lintTarget(ctx context.Context, s *lintSetup, t target, lf lintFlags, env E
 		if bl != nil && bl.hide(base, out.root, f, lineOf) {
 			continue
 		}
-		out.findings = append(out.findings, f)
+		out.findings = append(out.findings, redactFinding(f))
 	}
 	out.failed = fails(out.findings, out.failLevel)
 	if p != nil {
@@ -357,14 +357,24 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 		}
 		failed = failed || l.failed
 		if l.p != nil {
+			envFiles := map[string]*project.EnvFile{}
+			for _, ef := range l.p.EnvFiles {
+				envFiles[ef.Path] = ef
+			}
+			// Excerpts never show a secret: masked copies of the sources.
 			for path, src := range l.p.Sources {
-				lines[joinRel(prefix, path)] = src
+				lines[joinRel(prefix, path)] = maskedSource(src, envFiles[path])
 			}
 			if anchor == "" {
 				anchor = joinRel(prefix, anchorFile(l.p))
 			}
+			if st := l.p.ScanStats().String(); st != "" {
+				notes = append(notes, st)
+			}
 		}
-		notes = append(notes, l.notes...)
+		for _, n := range l.notes {
+			notes = append(notes, redactText(n))
+		}
 	}
 	if err := s.baselines.finish(env.Stderr, lf); err != nil {
 		return ExitError, err

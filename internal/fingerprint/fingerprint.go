@@ -47,9 +47,15 @@ func Finding(f finding.Finding, file string, lines func(file string, line int) (
 // "lines 3 and 7"): such a number moves when lines are inserted above.
 var lineRef = regexp.MustCompile(`\b([Ll]ines?) \d+((?:-| and |, )\d+)*\b`)
 
-// NormalizeMessage takes the line numbers out of a message.
+// measure matches a size or a file count in a message ("7 files, 9.1 KB",
+// "120 MiB"): a build context's figures change with every file added, the
+// finding does not.
+var measure = regexp.MustCompile(`\b\d+(?:[.,]\d+)? ?(?:files?|entries|directories|bytes|B|KB|MB|GB|KiB|MiB|GiB)\b`)
+
+// NormalizeMessage takes the line numbers, sizes and file counts out of a
+// message.
 func NormalizeMessage(message string) string {
-	return lineRef.ReplaceAllString(message, "$1 #")
+	return measure.ReplaceAllString(lineRef.ReplaceAllString(message, "$1 #"), "#")
 }
 
 // Counter numbers identical fingerprints in the order they come, as GitHub

@@ -13,6 +13,8 @@ func TestNormalizeMessage(t *testing.T) {
 		"lines 3 and 7, Line 12":                  "lines #, Line #",
 		`port "5432:5432" is published twice`:     `port "5432:5432" is published twice`,
 		"deadline 30s; pipeline 2 of 3; online 4": "deadline 30s; pipeline 2 of 3; online 4",
+		"sends all of it (7 files, 9.1 KB), .env": "sends all of it (#, #), .env",
+		"context above 100 MiB (12000 files)":     "context above # (#)",
 	}
 	for in, want := range cases {
 		if got := NormalizeMessage(in); got != want {

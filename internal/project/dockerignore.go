@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/moby/patternmatcher"
 
@@ -24,6 +25,10 @@ type Dockerignore struct {
 	Err error
 
 	single []*patternmatcher.PatternMatcher
+	// all matches with every pattern, as the engine does; mu guards it (a
+	// PatternMatcher compiles lazily and is not safe for concurrent use).
+	all *patternmatcher.PatternMatcher
+	mu  sync.Mutex
 }
 
 // IgnorePattern is one pattern line.
@@ -80,10 +85,12 @@ func ParseDockerignore(src *Source) *Dockerignore {
 		patterns = append(patterns, pattern)
 		d.Patterns = append(d.Patterns, IgnorePattern{Pattern: pattern, Exclusion: invert, Line: line, Range: src.LineRange(line)})
 	}
-	if _, err := patternmatcher.New(patterns); err != nil {
+	all, err := patternmatcher.New(patterns)
+	if err != nil {
 		d.Err = err
 		return d
 	}
+	d.all = all
 	for _, p := range d.Patterns {
 		m, err := patternmatcher.New([]string{strings.TrimPrefix(p.Pattern, "!")})
 		if err != nil {
@@ -106,31 +113,49 @@ func (d *Dockerignore) HasExclusions() bool {
 }
 
 // Excluded reports whether the context path p (slash-separated, relative
-// to the context) is left out of the build context, by
-// patternmatcher.MatchesOrParentMatches semantics: the last pattern that
-// matches p or one of its parent directories decides, exceptions
-// re-including. by is the pattern that excluded it.
+// to the context) is left out of the build context, exactly as the engine
+// decides it while walking the context (BuildKit's fsutil and the docker
+// CLI's archiver call patternmatcher.MatchesUsingParentResults on each
+// path, parents first): the last pattern that matches p or carries a
+// match down from a parent decides, exceptions re-including. by is the
+// pattern that excluded it.
+//
+// This differs from patternmatcher.MatchesOrParentMatches in one corner:
+// a pattern skipped for a parent (an exception while the parent was not
+// excluded) is not carried down to its children.
 func (d *Dockerignore) Excluded(p string) (excluded bool, by *IgnorePattern) {
 	if d == nil || d.Err != nil || len(d.single) == 0 {
 		return false, nil
 	}
 	p = CleanContextPath(p)
-	for i := range d.Patterns {
-		pat := &d.Patterns[i]
-		// As MatchesOrParentMatches: an inclusion is only tried while not
-		// excluded, an exception only while excluded.
-		if pat.Exclusion != excluded {
+	if p == "." {
+		return false, nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var info patternmatcher.MatchInfo
+	for end := 0; end <= len(p); end++ {
+		if end < len(p) && p[end] != '/' {
 			continue
 		}
-		m, err := d.single[i].MatchesOrParentMatches(p)
-		if err != nil || !m {
-			continue
-		}
-		excluded = !pat.Exclusion
-		by = nil
-		if excluded {
-			by = pat
+		var err error
+		excluded, info, err = d.all.MatchesUsingParentResults(p[:end], info)
+		if err != nil {
+			return false, nil
 		}
 	}
-	return excluded, by
+	if !excluded {
+		return false, nil
+	}
+	// The excluding line: the last pattern (not an exception) that matches
+	// p or one of its parents.
+	for i := len(d.Patterns) - 1; i >= 0; i-- {
+		if d.Patterns[i].Exclusion {
+			continue
+		}
+		if m, err := d.single[i].MatchesOrParentMatches(p); err == nil && m {
+			return true, &d.Patterns[i]
+		}
+	}
+	return true, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +22,10 @@ type Git struct {
 	once  sync.Once
 	load  func() *gitFacts
 	facts *gitFacts
+	// run and root ask git about more paths later (CheckIgnored).
+	run  GitRunner
+	root string
+	mu   sync.Mutex
 }
 
 type gitFacts struct {
@@ -28,6 +33,10 @@ type gitFacts struct {
 	why       string
 	tracked   map[string]bool
 	ignored   map[string]bool
+	// files are the tracked files under the root, sorted.
+	files []string
+	// asked are the paths check-ignore was asked about.
+	asked map[string]bool
 }
 
 func (g *Git) get() *gitFacts {
@@ -36,7 +45,7 @@ func (g *Git) get() *gitFacts {
 			g.facts = g.load()
 		}
 		if g.facts == nil {
-			g.facts = &gitFacts{why: "git facts were not requested"}
+			g.facts = &gitFacts{why: "git was not run"}
 		}
 	})
 	return g.facts
@@ -65,6 +74,8 @@ func (g *Git) Ignored(path string) (ignored, ok bool) {
 	if !f.available {
 		return false, false
 	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
 	return f.ignored[path], true
 }
 
@@ -92,7 +103,7 @@ var errGitMissing = errors.New("git is not installed")
 // NewGit returns git facts for the paths under root, asked of run (with a
 // deadline) the first time they are needed. A nil run means no git.
 func NewGit(run GitRunner, root string, paths []string) *Git {
-	g := &Git{}
+	g := &Git{run: run, root: root}
 	if run != nil {
 		g.load = func() *gitFacts { return loadGitFacts(run, root, paths) }
 	}
@@ -108,18 +119,25 @@ func loadGitFacts(run GitRunner, root string, paths []string) *gitFacts {
 		}
 		return &gitFacts{why: "the project is not in a git repository"}
 	}
-	g := &gitFacts{available: true, tracked: map[string]bool{}, ignored: map[string]bool{}}
-	if len(paths) == 0 {
-		return g
-	}
-	out, err := run(ctx, root, append([]string{"ls-files", "-z", "--"}, paths...)...)
+	g := &gitFacts{available: true, tracked: map[string]bool{}, ignored: map[string]bool{}, asked: map[string]bool{}}
+	// Every tracked file under the root (paths relative to it), so rules
+	// can ask about any file, and find the tracked config files.
+	out, err := run(ctx, root, "ls-files", "-z")
 	if err != nil {
 		return &gitFacts{why: err.Error()}
 	}
 	for _, p := range strings.Split(string(out), "\x00") {
-		if p != "" {
+		if p != "" && !g.tracked[p] {
 			g.tracked[p] = true
+			g.files = append(g.files, p)
 		}
+	}
+	sort.Strings(g.files)
+	if len(paths) == 0 {
+		return g
+	}
+	for _, p := range paths {
+		g.asked[p] = true
 	}
 	// check-ignore prints one ignored path per line and exits 1 when none
 	// is ignored: read the output, not the status. (-z needs --stdin.)
@@ -130,4 +148,49 @@ func loadGitFacts(run GitRunner, root string, paths []string) *gitFacts {
 		}
 	}
 	return g
+}
+
+// TrackedFiles lists the files git tracks under the project root (root-
+// relative, sorted), or nil when git cannot be asked.
+func (g *Git) TrackedFiles() []string {
+	f := g.get()
+	if !f.available {
+		return nil
+	}
+	return f.files
+}
+
+// gitArgsChunk bounds the paths given to one git command line.
+const gitArgsChunk = 500
+
+// CheckIgnored asks git, once per path, whether the root-relative paths
+// are matched by .gitignore (or .git/info/exclude, core.excludesFile), for
+// paths the loader did not know about (files of a build context). Ignored
+// then answers for them. It does nothing when git cannot be asked.
+func (g *Git) CheckIgnored(paths []string) {
+	f := g.get()
+	if !f.available || g.run == nil {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var todo []string
+	for _, p := range paths {
+		if !f.asked[p] {
+			f.asked[p] = true
+			todo = append(todo, p)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for len(todo) > 0 {
+		n := min(len(todo), gitArgsChunk)
+		out, _ := g.run(ctx, g.root, append([]string{"check-ignore", "--no-index", "--"}, todo[:n]...)...)
+		for _, p := range strings.Split(string(out), "\n") {
+			if p = strings.TrimSpace(p); p != "" {
+				f.ignored[p] = true
+			}
+		}
+		todo = todo[n:]
+	}
 }

@@ -90,6 +90,22 @@ func TestGitReal(t *testing.T) {
 	if tr, _ := g.Tracked(".env"); tr {
 		t.Error(".env tracked")
 	}
+	if got := strings.Join(g.TrackedFiles(), " "); got != ".gitignore compose.yaml" {
+		t.Errorf("TrackedFiles = %q", got)
+	}
+	// A path the loader did not know: asked on demand.
+	write(t, filepath.Join(dir, "other.env"), "B=2\n")
+	if ig, _ := g.Ignored("other.env"); ig {
+		t.Error("other.env ignored before asking")
+	}
+	write(t, filepath.Join(dir, ".gitignore"), ".env\n*.env\n")
+	g.CheckIgnored([]string{"other.env", "compose.yaml"})
+	if ig, ok := g.Ignored("other.env"); !ig || !ok {
+		t.Errorf("other.env ignored = %v, %v", ig, ok)
+	}
+	if ig, _ := g.Ignored("compose.yaml"); ig {
+		t.Error("compose.yaml ignored")
+	}
 }
 
 func write(t *testing.T, path, content string) {

@@ -106,9 +106,11 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 	}
 	l.loadExampleEnvFiles()
 	l.loadDockerignores()
+	l.checkDockerignores()
 	l.indexContexts()
 	l.loadAppFiles()
 	l.loadManifests()
+	l.loadGitignore()
 	l.p.Git = NewGit(opt.Git, root, l.gitPaths())
 	return l.p, nil
 }

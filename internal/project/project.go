@@ -47,6 +47,9 @@ type Project struct {
 	// Notes are things the loader could not check, said once to the user
 	// (for example "git is not installed: tracked files were not checked").
 	Notes []string
+
+	// scans caches the secret scans of files (ScanSecrets, secretscan.go).
+	scans secretScans
 }
 
 // Source is the content of one file with a line index.
@@ -287,6 +290,10 @@ type BuildContext struct {
 	// Dockerignore is the root-relative path of the ignore file in effect
 	// (<Dockerfile>.dockerignore first, then <context>/.dockerignore), or "".
 	Dockerignore string
+	// DockerignoreError is set when an ignore file exists but cannot be
+	// read (unreadable, a directory, too large): the build fails on it
+	// (BC000). Dockerignore is "" then.
+	DockerignoreError *SyntaxError
 	// Service is the compose service that builds it, or "".
 	Service string
 	// index lists the context's files on first use (Files, contextfiles.go).

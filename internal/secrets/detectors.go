@@ -318,7 +318,8 @@ func scanPrivateKey(s *scan, di, start int) int {
 				}
 			}
 			limit = i // a dash ends the body either way
-		case c == '\\' && i+1 < len(data) && (data[i+1] == 'n' || data[i+1] == 'r'):
+		case c == '\\' && i+1 < len(data) && (data[i+1] == 'n' || data[i+1] == 'r' || data[i+1] == '\n'):
+			// A JSON "\n" escape, or a line continuation (.properties).
 			i += 2
 			continue
 		case c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=':

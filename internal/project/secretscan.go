@@ -1,0 +1,306 @@
+package project
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/secrets"
+)
+
+// MaxScanSize bounds the files scanned for secrets: a larger file is
+// skipped (counted, not read). Lock files and configs are well under it.
+const MaxScanSize = 4 << 20
+
+// scanParallelism is how many files are read and scanned at once.
+const scanParallelism = 8
+
+// SkipReason says why a file was not scanned for secrets.
+type SkipReason string
+
+// The reasons a file is not scanned.
+const (
+	SkipBinary     SkipReason = "binary"
+	SkipTooLarge   SkipReason = "too large"
+	SkipMinified   SkipReason = "minified"
+	SkipNotRegular SkipReason = "not a regular file"
+	SkipUnreadable SkipReason = "unreadable"
+)
+
+// ScannedFile is what the secret scan found in one file. It never holds
+// the file's content, nor a secret's value.
+type ScannedFile struct {
+	Path string // root-relative, slash-separated
+	Size int64
+	// Skipped is set when the file was not scanned; Err says why it could
+	// not be read.
+	Skipped SkipReason
+	Err     string
+	Secrets []FoundSecret
+}
+
+// FoundSecret is one secret in a scanned file.
+type FoundSecret struct {
+	secrets.Match
+	// Range is the secret's exact span in the file.
+	Range finding.Range
+}
+
+// ScanStats sums up the secret scans of a run.
+type ScanStats struct {
+	Files   int   // files scanned
+	Bytes   int64 // bytes scanned
+	Secrets int
+	Skipped map[SkipReason]int
+}
+
+// secretScans caches the scan of each path: rules share the work.
+type secretScans struct {
+	mu    sync.Mutex
+	files map[string]*ScannedFile
+}
+
+// ScanSecrets reads the root-relative files (once each per project; a
+// file already loaded is scanned from memory) and returns what the secret
+// detectors find in them, in the order of paths. Files are read in
+// parallel; binary files (by name or a NUL byte), files over MaxScanSize,
+// minified bundles and anything but regular files (symlinks are not
+// followed) are skipped and counted. Nothing read is kept.
+func (p *Project) ScanSecrets(paths []string) []*ScannedFile {
+	s := &p.scans
+	s.mu.Lock()
+	if s.files == nil {
+		s.files = map[string]*ScannedFile{}
+	}
+	var todo []*ScannedFile
+	out := make([]*ScannedFile, len(paths))
+	for i, rel := range paths {
+		f, ok := s.files[rel]
+		if !ok {
+			f = &ScannedFile{Path: rel}
+			s.files[rel] = f
+			todo = append(todo, f)
+		}
+		out[i] = f
+	}
+	s.mu.Unlock()
+
+	jobs := make(chan *ScannedFile)
+	var wg sync.WaitGroup
+	for w := 0; w < min(scanParallelism, len(todo)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 0, 64<<10)
+			for f := range jobs {
+				buf = p.scanOne(f, buf)
+			}
+		}()
+	}
+	for _, f := range todo {
+		jobs <- f
+	}
+	close(jobs)
+	wg.Wait()
+	return out
+}
+
+// ScanStats sums up every file scanned so far.
+func (p *Project) ScanStats() ScanStats {
+	s := &p.scans
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := ScanStats{Skipped: map[SkipReason]int{}}
+	for _, f := range s.files {
+		if f.Skipped != "" {
+			st.Skipped[f.Skipped]++
+			continue
+		}
+		st.Files++
+		st.Bytes += f.Size
+		st.Secrets += len(f.Secrets)
+	}
+	return st
+}
+
+// String is the -v line of the scan: how much was scanned and skipped.
+func (st ScanStats) String() string {
+	if st.Files == 0 && len(st.Skipped) == 0 {
+		return ""
+	}
+	s := fmt.Sprintf("secret scan: %d files (%s) scanned", st.Files, HumanBytes(st.Bytes))
+	var reasons []string
+	for r := range st.Skipped {
+		reasons = append(reasons, string(r))
+	}
+	sort.Strings(reasons)
+	var parts []string
+	for _, r := range reasons {
+		parts = append(parts, fmt.Sprintf("%d %s", st.Skipped[SkipReason(r)], r))
+	}
+	if len(parts) > 0 {
+		s += "; skipped " + strings.Join(parts, ", ")
+		if st.Skipped[SkipTooLarge] > 0 {
+			s += fmt.Sprintf(" (the size bound is %s)", HumanBytes(MaxScanSize))
+		}
+	}
+	return s
+}
+
+// scanOne fills f, reading with buf (returned, maybe grown, for reuse).
+func (p *Project) scanOne(f *ScannedFile, buf []byte) []byte {
+	if src, ok := p.Sources[f.Path]; ok {
+		f.Size = int64(len(src.Data))
+		scanData(f, src.Data)
+		return buf
+	}
+	if binaryName(f.Path) {
+		f.Skipped = SkipBinary
+		return buf
+	}
+	abs := filepath.Join(p.Root, filepath.FromSlash(f.Path))
+	fi, err := os.Lstat(abs)
+	switch {
+	case err != nil:
+		f.Skipped, f.Err = SkipUnreadable, errText(err)
+		return buf
+	case !fi.Mode().IsRegular():
+		f.Skipped = SkipNotRegular
+		return buf
+	case fi.Size() > MaxScanSize:
+		f.Size, f.Skipped = fi.Size(), SkipTooLarge
+		return buf
+	}
+	fh, err := os.Open(abs)
+	if err != nil {
+		f.Skipped, f.Err = SkipUnreadable, errText(err)
+		return buf
+	}
+	defer fh.Close()
+	if int64(cap(buf)) < fi.Size()+1 {
+		buf = make([]byte, 0, fi.Size()+1)
+	}
+	// Read at most one byte past the bound: a file that grew is cut.
+	n, err := io.ReadFull(fh, buf[:min(int64(cap(buf)), MaxScanSize+1)])
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF { //nolint:errorlint // io.ReadFull returns these sentinels unwrapped
+		f.Skipped, f.Err = SkipUnreadable, errText(err)
+		return buf
+	}
+	data := buf[:n]
+	f.Size = int64(n)
+	if n > MaxScanSize {
+		f.Skipped = SkipTooLarge
+		return buf
+	}
+	if bytes.IndexByte(data[:min(n, 8000)], 0) >= 0 {
+		f.Skipped = SkipBinary
+		return buf
+	}
+	if minified(f.Path, data) {
+		f.Skipped = SkipMinified
+		return buf
+	}
+	scanData(f, data)
+	return buf
+}
+
+// scanData runs the detectors over data and locates the matches.
+func scanData(f *ScannedFile, data []byte) {
+	ms := secrets.Scan(data)
+	if len(ms) == 0 {
+		return
+	}
+	// Matches are sorted by start: one pass counts the lines.
+	line, lineStart, off := 1, 0, 0
+	pos := func(o int) finding.Pos {
+		for off < o {
+			i := bytes.IndexByte(data[off:o], '\n')
+			if i < 0 {
+				off = o
+				break
+			}
+			off += i + 1
+			line++
+			lineStart = off
+		}
+		return finding.Pos{Line: line, Col: o - lineStart + 1}
+	}
+	for _, m := range ms {
+		start := pos(m.Start)
+		// The end may lie lines further (a private key); compute it
+		// without moving the shared cursor past later starts.
+		endLine, endStart := line, lineStart
+		for i := m.Start; i < m.End; i++ {
+			if data[i] == '\n' {
+				endLine++
+				endStart = i + 1
+			}
+		}
+		end := finding.Pos{Line: endLine, Col: m.End - endStart + 1}
+		f.Secrets = append(f.Secrets, FoundSecret{Match: m, Range: finding.Range{File: f.Path, Start: start, End: end}})
+	}
+}
+
+// binaryExts are file extensions of formats that hold no text worth
+// scanning (images, fonts, archives, compiled code, media, databases);
+// they are skipped without being opened.
+var binaryExts = map[string]bool{
+	".png": true, ".jpg": true, ".jpeg": true, ".gif": true, ".webp": true, ".ico": true, ".bmp": true, ".tif": true, ".tiff": true, ".avif": true, ".heic": true, ".psd": true,
+	".woff": true, ".woff2": true, ".ttf": true, ".otf": true, ".eot": true,
+	".zip": true, ".gz": true, ".tgz": true, ".bz2": true, ".xz": true, ".zst": true, ".7z": true, ".rar": true, ".tar": true, ".jar": true, ".war": true, ".whl": true, ".egg": true,
+	".class": true, ".pyc": true, ".pyo": true, ".so": true, ".dylib": true, ".dll": true, ".exe": true, ".o": true, ".a": true, ".wasm": true, ".node": true,
+	".mp3": true, ".mp4": true, ".mov": true, ".avi": true, ".wav": true, ".ogg": true, ".flac": true, ".webm": true, ".mkv": true,
+	".pdf": true, ".sqlite": true, ".sqlite3": true, ".db": true, ".parquet": true, ".pkl": true, ".npy": true, ".pt": true, ".onnx": true, ".bin": true, ".iso": true, ".img": true, ".dmg": true,
+}
+
+func binaryName(p string) bool {
+	return binaryExts[strings.ToLower(path.Ext(p))]
+}
+
+// minified reports a minified bundle or a source map: a .min.js/.min.css
+// or .map name, or a JavaScript or CSS file whose lines average over 1,000
+// bytes. Minified code is generated, and its long random-looking
+// identifiers are noise to the secret detectors.
+func minified(p string, data []byte) bool {
+	lower := strings.ToLower(path.Base(p))
+	if strings.HasSuffix(lower, ".min.js") || strings.HasSuffix(lower, ".min.css") || strings.HasSuffix(lower, ".js.map") || strings.HasSuffix(lower, ".css.map") {
+		return true
+	}
+	switch path.Ext(lower) {
+	case ".js", ".mjs", ".cjs", ".css":
+	default:
+		return false
+	}
+	if len(data) < 4096 {
+		return false
+	}
+	lines := bytes.Count(data, []byte{'\n'}) + 1
+	return len(data)/lines > 1000
+}
+
+// HumanBytes writes a byte count for people: "512 B", "3.4 KB", "120 MB"
+// (powers of 1024, one decimal under 10).
+func HumanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	units := []string{"KB", "MB", "GB", "TB", "PB"}
+	v := float64(n) / unit
+	i := 0
+	for v >= unit && i < len(units)-1 {
+		v /= unit
+		i++
+	}
+	if v < 10 {
+		return fmt.Sprintf("%.1f %s", v, units[i])
+	}
+	return fmt.Sprintf("%.0f %s", v, units[i])
+}

@@ -1,0 +1,63 @@
+package project
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// The walk benchmarks list the context in $ENVDOCTOR_BENCH_CONTEXT (a tree
+// written by bench/gencontext, see bench/context.sh).
+
+func benchContext(b *testing.B) string {
+	dir := os.Getenv("ENVDOCTOR_BENCH_CONTEXT")
+	if dir == "" {
+		b.Skip("set ENVDOCTOR_BENCH_CONTEXT to a generated context (bench/context.sh)")
+	}
+	return dir
+}
+
+// BenchmarkContextWalk is Listing: names, types and .dockerignore, the
+// information `find DIR -type f` has.
+func BenchmarkContextWalk(b *testing.B) {
+	dir := benchContext(b)
+	for b.Loop() {
+		cf := walkContext(newOSLister(dir), nil, MaxContextEntries)
+		b.ReportMetric(float64(len(cf.Files)), "entries")
+	}
+}
+
+// BenchmarkContextWalkSized is Files: the walk and the size of every
+// file, the information `find DIR -type f -printf '%s'` has.
+func BenchmarkContextWalkSized(b *testing.B) {
+	dir := benchContext(b)
+	for b.Loop() {
+		l := newOSLister(dir)
+		cf := walkContext(l, nil, MaxContextEntries)
+		cf.fillSizes(l)
+		b.ReportMetric(float64(cf.TotalSize)/(1<<20), "MiB")
+	}
+}
+
+// BenchmarkScanContext reads and scans for secrets every file of the
+// generated context that SE001 reads (all regular files outside
+// node_modules): the secret scan alone, without the walk.
+func BenchmarkScanContext(b *testing.B) {
+	dir := benchContext(b)
+	cf := walkContext(newOSLister(dir), nil, MaxContextEntries)
+	var paths []string
+	for _, f := range cf.Files {
+		if f.Regular() && !strings.HasPrefix(f.Path, "node_modules/") {
+			paths = append(paths, f.Path)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		p := &Project{Root: dir, Sources: map[string]*Source{}}
+		p.ScanSecrets(paths)
+		st := p.ScanStats()
+		b.SetBytes(st.Bytes)
+		b.ReportMetric(float64(st.Secrets), "secrets")
+		b.ReportMetric(float64(st.Files), "files")
+	}
+}
