@@ -160,6 +160,7 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 
 	var findings []finding.Finding
 	var notes []string
+	var unread []string // files the loader refused to read: said on every run
 	lines := map[string]*project.Source{}
 	failed := false
 	var probeResults []*checks.Result
@@ -249,6 +250,7 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 				lines[joinRel(prefix, path)] = src
 			}
 			notes = append(notes, p.Notes...)
+			unread = append(unread, p.Unread...)
 		}
 	}
 	sort.SliceStable(findings, func(i, j int) bool { return finding.Less(findings[i], findings[j]) })
@@ -286,6 +288,9 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 		writeDoctorReport(out, in, probeResults, doctorStyle(env, color), len(lines) > 0)
 	} else if err := format.Format(out, in); err != nil {
 		return ExitError, fmt.Errorf("writing the report: %w", err)
+	}
+	for _, n := range unread {
+		fmt.Fprintf(env.Stderr, "envdoctor: %s\n", n)
 	}
 	if doctor && !lf.quiet {
 		for _, n := range notes {

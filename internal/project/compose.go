@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -111,13 +112,14 @@ func (l *loader) interpolationEnvFiles(shell map[string]string) ([]*EnvFile, err
 		return nil, nil
 	}
 	abs := filepath.Join(l.root, ".env")
-	if !isRegularFile(abs) {
+	if fi, err := os.Stat(abs); err != nil && errors.Is(err, fs.ErrNotExist) || err == nil && fi.IsDir() {
 		return nil, nil // no .env: compose reads nothing
 	}
 	src, err := l.readSource(abs)
 	if err != nil {
-		// docker compose fails here; we say why and go on without it.
-		l.p.Notes = append(l.p.Notes, fmt.Sprintf(".env: %v: its variables were not used", err))
+		// docker compose fails here (or blocks, on a named pipe); we say
+		// why and go on without it.
+		l.p.Unread = append(l.p.Unread, fmt.Sprintf(".env: %v: its variables were not used", err))
 		return nil, nil
 	}
 	ef := ParseEnvFile(src, RoleDotEnv)
@@ -298,13 +300,7 @@ func (l *loader) composeModel(ctx context.Context, files []string, env map[strin
 	if err != nil {
 		return nil, []SyntaxError{l.composeError(err)}
 	}
-	if resolved, err := model.WithServicesEnvironmentResolved(false); err == nil {
-		model = resolved
-	}
-	if resolved, err := model.WithServicesLabelsResolved(false); err == nil {
-		model = resolved
-	}
-	return model, nil
+	return l.resolveServiceFiles(model), nil
 }
 
 // remoteRefusingLoader claims git and OCI includes so compose-go neither
@@ -456,7 +452,7 @@ func (l *loader) indexIncludes(c *Compose) {
 			cf.Root = root
 			dir := filepath.Dir(absPath(inc.workingDir, inc.paths[0]))
 			var read bool
-			cf.Env, read = includeEnv(c.Environment, dir)
+			cf.Env, read = l.includeEnv(c.Environment, dir)
 			cf.EnvSources = append([]string(nil), c.EnvSources...)
 			if read {
 				cf.EnvSources = append(cf.EnvSources, l.rel(filepath.Join(dir, ".env")))
@@ -468,12 +464,12 @@ func (l *loader) indexIncludes(c *Compose) {
 
 // includeEnv is the parent's environment plus the include directory's .env
 // (read reports whether there was one).
-func includeEnv(parent map[string]string, dir string) (env map[string]string, read bool) {
+func (l *loader) includeEnv(parent map[string]string, dir string) (env map[string]string, read bool) {
 	env = make(map[string]string, len(parent))
 	for k, v := range parent {
 		env[k] = v
 	}
-	data, err := os.ReadFile(filepath.Join(dir, ".env"))
+	data, err := l.readFile(filepath.Join(dir, ".env"))
 	if err != nil {
 		return env, false
 	}
@@ -569,7 +565,9 @@ func (l *loader) loadServiceEnvFiles(model *types.Project) {
 			}
 			src, err := l.readSource(abs)
 			if err != nil {
-				continue // CP012 reports a missing env_file from the model
+				// CP012 reports a missing env_file from the model.
+				l.unread(fmt.Sprintf("env_file %s of service %q", rel, name), err)
+				continue
 			}
 			ef := ParseEnvFile(src, RoleServiceEnvFile)
 			for _, existing := range l.p.EnvFiles {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/envdoctor/envdoctor/internal/composeschema"
 	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/safefs"
 )
 
 // The model is loaded with compose-go's validation off: compose-go compiles
@@ -104,10 +105,16 @@ func (l *loader) validateCompose(ctx context.Context, files []string, env map[st
 	}
 	dict, err := v.loadModel(files, l.root, details.Environment, opts, nil)
 	var bad *invalid
+	var refused *refusedFile
 	switch {
 	case errors.As(err, &bad):
 		l.includes = v.includes
 		return &bad.SyntaxError
+	case errors.As(err, &refused):
+		// compose-go would read it (and block, or read outside the
+		// project): it does not run.
+		l.includes = v.includes
+		return l.refusedError(refused)
 	case err != nil, len(dict) == 0:
 		return nil // compose-go reports it ("empty compose file")
 	case name == "":
@@ -216,6 +223,9 @@ func (o validationOptions) remotes() []paths.RemoteResource {
 func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping, opts validationOptions, tracker *extendsTracker, dict map[string]any, included []string) (map[string]any, *resetPaths, error) {
 	src, err := v.l.readSource(file)
 	if err != nil {
+		if safefs.IsRefused(err) {
+			return nil, nil, &refusedFile{path: file, err: err}
+		}
 		return nil, nil, errStop
 	}
 	docs, err := documents(v.l, src)

@@ -47,6 +47,11 @@ type Project struct {
 	// Notes are things the loader could not check, said once to the user
 	// (for example "git is not installed: tracked files were not checked").
 	Notes []string
+	// Unread are the files the loader refused to read, each with why: a
+	// file outside the project (a symbolic link to /etc/passwd, an
+	// env_file: ../../etc/passwd), a named pipe or a device, a file
+	// larger than Options.MaxFileSize. Said on every run, unlike Notes.
+	Unread []string
 }
 
 // Source is the content of one file with a line index.
