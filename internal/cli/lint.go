@@ -19,6 +19,7 @@ import (
 	"github.com/envdoctor/envdoctor/internal/pipeline"
 	"github.com/envdoctor/envdoctor/internal/project"
 	"github.com/envdoctor/envdoctor/internal/report"
+	"github.com/envdoctor/envdoctor/internal/safefs"
 	"github.com/envdoctor/envdoctor/rules"
 )
 
@@ -187,14 +188,16 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 			notes = append(notes, err.Error()+onlyMachineNote)
 		}
 		cfgPath := lf.configPath
+		cfgReader := safefs.Reader{Max: config.MaxSize} // --config: the user named it
 		if cfgPath == "" {
 			cfgPath = config.Find(root)
+			cfgReader = safefs.ForProject(root, config.MaxSize)
 		} else if !filepath.IsAbs(cfgPath) {
 			cfgPath = filepath.Join(cwd, cfgPath)
 		}
 		var cfg *config.Config
 		if cfgPath != "" {
-			if cfg, err = config.Load(cfgPath, known); err != nil {
+			if cfg, err = config.LoadWith(cfgReader, cfgPath, known); err != nil {
 				return ExitError, err
 			}
 		}
