@@ -36,6 +36,9 @@ func dockerfileSyntax() *Rule {
 					Message:  msg,
 					Fix:      &finding.Fix{Message: dockerfileSyntaxFix(d.ParseError.Message)},
 				}
+				if d.ParseError.Fix != "" {
+					f.Fix.Message = d.ParseError.Fix // the loader's own advice
+				}
 				if seen.first(f) {
 					p.Report(f)
 				}

@@ -58,11 +58,16 @@ type Config struct {
 }
 
 // Find returns root/.envdoctor.yaml or root/.envdoctor.yml when one of them
-// is a regular file, else "".
+// exists and is not a directory, else "".
 func Find(root string) string {
 	for _, name := range FileNames {
 		p := filepath.Join(root, name)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+		if _, err := os.Lstat(p); err != nil {
+			continue
+		}
+		// A named pipe, a device or a link out of the project is found
+		// too: LoadWith says why it is not read, instead of ignoring it.
+		if st, err := os.Stat(p); err != nil || !st.IsDir() {
 			return p
 		}
 	}

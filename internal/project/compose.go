@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -24,6 +25,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/safefs"
 )
 
 // ShellEnvironment is how the shell environment is named among EnvSources.
@@ -39,7 +41,7 @@ func (l *loader) loadCompose(ctx context.Context, files []string, shell map[stri
 		cf := &ComposeFile{Path: l.rel(abs), Override: i > 0}
 		src, err := l.readSource(abs)
 		if err != nil {
-			c.LoadErrors = append(c.LoadErrors, SyntaxError{Range: rangeOfFile(cf.Path), Message: fmt.Sprintf("cannot read compose file: %v", err)})
+			c.LoadErrors = append(c.LoadErrors, SyntaxError{Range: rangeOfFile(cf.Path), Message: fmt.Sprintf("cannot read compose file: %v", err), Fix: safefs.FixOf(err)})
 		} else {
 			cf.Source = src
 			root, perr := parseYAML(src)
@@ -66,6 +68,9 @@ func (l *loader) loadCompose(ctx context.Context, files []string, shell map[stri
 			yamlOK = false
 		} else if deep := depthError(cf); deep != nil {
 			c.LoadErrors = append(c.LoadErrors, *deep)
+			yamlOK = false
+		} else if dollars := dollarError(cf); dollars != nil {
+			c.LoadErrors = append(c.LoadErrors, *dollars)
 			yamlOK = false
 		}
 	}
@@ -409,9 +414,36 @@ func parseYAML(src *Source) (*yaml.Node, *SyntaxError) {
 			msg = strings.Replace(msg, m[0], "", 1)
 		}
 		msg = strings.TrimPrefix(msg, "yaml: ")
+		if at, ok := badByte(src.Data, msg); ok {
+			// The YAML reader names no position for these.
+			r = finding.Range{File: src.Path, Start: src.Pos(at), End: src.Pos(at + 1)}
+		}
 		return nil, &SyntaxError{Range: r, Message: "invalid YAML: " + msg}
 	}
 	return &doc, nil
+}
+
+// badByte finds the byte a YAML reader error is about, which the reader
+// does not locate: the first control character, or the first byte that is
+// not UTF-8.
+func badByte(data []byte, msg string) (int, bool) {
+	switch {
+	case strings.Contains(msg, "control characters are not allowed"):
+		for i, b := range data {
+			if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {
+				return i, true
+			}
+		}
+	case strings.Contains(msg, "UTF-8"):
+		for i := 0; i < len(data); {
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size <= 1 {
+				return i, true
+			}
+			i += size
+		}
+	}
+	return 0, false
 }
 
 // includeRef is one top-level include entry as compose-go reported it.
@@ -566,7 +598,7 @@ func (l *loader) loadServiceEnvFiles(model *types.Project) {
 			src, err := l.readSource(abs)
 			if err != nil {
 				// CP012 reports a missing env_file from the model.
-				l.unread(fmt.Sprintf("env_file %s of service %q", rel, name), err)
+				l.unread(fmt.Sprintf("env_file %s of service %q", l.display(abs), name), err)
 				continue
 			}
 			ef := ParseEnvFile(src, RoleServiceEnvFile)

@@ -228,6 +228,9 @@ func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping,
 		}
 		return nil, nil, errStop
 	}
+	if bad := dollarError(&ComposeFile{Path: src.Path, Source: src}); bad != nil {
+		return nil, nil, &invalid{*bad} // an included or extended file
+	}
 	docs, err := documents(v.l, src)
 	if err != nil {
 		return nil, nil, errStop
@@ -285,6 +288,15 @@ func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping,
 				return nil, nil, err
 			}
 			delete(dict, "version")
+		}
+		// Before compose-go expands the port ranges and splits the
+		// commands into words (limits.go).
+		cf := &ComposeFile{Path: src.Path, Source: src, Root: doc}
+		if bad := portsError(dict, cf); bad != nil {
+			return nil, nil, &invalid{*bad}
+		}
+		if bad := commandError(dict, cf); bad != nil {
+			return nil, nil, &invalid{*bad}
 		}
 		if dict, err = transform.Canonical(dict, false); err != nil {
 			return nil, nil, errStop

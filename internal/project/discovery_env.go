@@ -62,15 +62,28 @@ func discoveryEnvironment(shell map[string]string, opt Options) map[string]strin
 
 // envFromFiles is compose-go's dotenv.GetEnvFromFile with the files read
 // through safefs: each file's values may refer to the shell and to the
-// files before it; later files win.
+// files before it; later files win. Only COMPOSE_FILE and
+// COMPOSE_PATH_SEPARATOR are wanted here, and interpolation never makes a
+// key: when no file holds "COMPOSE_", nothing is parsed (the loader parses
+// the files again for their values; a huge .env is not parsed twice).
 func envFromFiles(r safefs.Reader, shell map[string]string, files []string) (map[string]string, error) {
-	out := map[string]string{}
-	for _, f := range files {
+	datas := make([][]byte, len(files))
+	wanted := false
+	for i, f := range files {
 		data, err := r.ReadFile(f)
 		if err != nil {
 			return nil, err
 		}
+		datas[i] = data
+		wanted = wanted || bytes.Contains(data, []byte("COMPOSE_"))
+	}
+	out := map[string]string{}
+	if !wanted {
+		return out, nil
+	}
+	for _, data := range datas {
 		var vals map[string]string
+		var err error
 		quietly(func() {
 			vals, err = dotenv.ParseWithLookup(bytes.NewReader(data), func(k string) (string, bool) {
 				if v, ok := shell[k]; ok {

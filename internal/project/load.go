@@ -312,6 +312,18 @@ func (l *loader) checkFile(abs string) error {
 	return unwrapPathError(r.Check(abs))
 }
 
+// display is how a message names a file: root-relative inside the
+// project's boundary, absolute outside it ("/dev/zero", not
+// "../../../dev/zero").
+func (l *loader) display(abs string) string {
+	if l.files.Boundary != "" && !safefs.Within(filepath.Clean(abs), l.files.Boundary) {
+		if real, err := filepath.EvalSymlinks(filepath.Dir(abs)); err != nil || !safefs.Within(real, l.files.Boundary) {
+			return filepath.ToSlash(filepath.Clean(abs))
+		}
+	}
+	return l.rel(abs)
+}
+
 // unread records a file the loader refused to read (safefs), for the
 // note printed on every run.
 func (l *loader) unread(what string, err error) {
@@ -386,7 +398,7 @@ func (l *loader) loadDockerfile(abs string, ctx *BuildContext) *Dockerfile {
 	var df *Dockerfile
 	if err != nil {
 		rel := l.rel(abs)
-		df = &Dockerfile{Path: rel, ParseError: &SyntaxError{Range: rangeOfFile(rel), Message: fmt.Sprintf("cannot read Dockerfile: %v", err)}}
+		df = &Dockerfile{Path: rel, ParseError: &SyntaxError{Range: rangeOfFile(rel), Message: fmt.Sprintf("cannot read Dockerfile: %v", err), Fix: safefs.FixOf(err)}}
 	} else {
 		df = ParseDockerfile(src.Path, src)
 	}

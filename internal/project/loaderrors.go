@@ -52,7 +52,7 @@ func (l *loader) refineComposeError(err error) (SyntaxError, bool) {
 // unreadableReference locates the include or extends entry naming a file
 // that cannot be read.
 func (l *loader) unreadableReference(pe *fs.PathError) SyntaxError {
-	rel := l.rel(pe.Path)
+	rel := l.display(pe.Path)
 	reason := pe.Err.Error()
 	for _, cf := range l.parsedComposeFiles() {
 		dir := filepath.Dir(filepath.Join(l.root, filepath.FromSlash(cf.file.Path)))

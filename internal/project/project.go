@@ -125,6 +125,9 @@ func (s *Source) LineRange(n int) finding.Range {
 type SyntaxError struct {
 	Range   finding.Range
 	Message string
+	// Fix is the advice when the loader knows it (a file it refused to
+	// read, a limit it stopped at); empty for the parsers' own errors.
+	Fix string
 }
 
 // Compose is the compose side of the project.

@@ -162,11 +162,7 @@ func (rs *RunScript) pos(off int, end bool) finding.Pos {
 	}
 	in := rs.Instr
 	if rs.textLen >= 0 && off < rs.textLen || len(rs.bodyStarts) == 0 || off < rs.bodyStarts[0] {
-		i := rs.base + off
-		if i >= len(in.pos) {
-			i = len(in.pos) - 1
-		}
-		return in.pos[i]
+		return in.posAt(rs.base + off)
 	}
 	k := 0
 	for k+1 < len(rs.bodyStarts) && rs.bodyStarts[k+1] <= off {

@@ -30,6 +30,7 @@ func (e *refusedFile) Error() string { return e.err.Error() }
 // names it.
 func (l *loader) refusedError(r *refusedFile) *SyntaxError {
 	se := l.unreadableReference(&fs.PathError{Op: "read", Path: r.path, Err: r.err})
+	se.Fix = safefs.FixOf(r.err)
 	return &se
 }
 
@@ -104,7 +105,7 @@ func (l *loader) safeSpec(spec *types.ContainerSpec, service string) bool {
 	for _, f := range spec.LabelFiles {
 		if err := l.checkFile(f); safefs.IsRefused(err) {
 			dropped = true
-			l.unread(fmt.Sprintf("label_file %s of service %q", l.rel(f), service), err)
+			l.unread(fmt.Sprintf("label_file %s of service %q", l.display(f), service), err)
 			continue
 		}
 		labelFiles = append(labelFiles, f)

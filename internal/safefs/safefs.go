@@ -34,6 +34,7 @@ const DefaultMax = 8 << 20
 type RefusedError struct {
 	Path   string // as asked for
 	Reason string // "a named pipe, not a regular file: not read"
+	Fix    string // what the user can do about it
 }
 
 func (e *RefusedError) Error() string { return e.Reason }
@@ -42,6 +43,15 @@ func (e *RefusedError) Error() string { return e.Reason }
 func IsRefused(err error) bool {
 	var r *RefusedError
 	return errors.As(err, &r)
+}
+
+// FixOf is the advice of a RefusedError, or "".
+func FixOf(err error) string {
+	var r *RefusedError
+	if errors.As(err, &r) {
+		return r.Fix
+	}
+	return ""
 }
 
 // Reader reads files inside Boundary (an absolute directory; empty reads
@@ -132,20 +142,24 @@ func (r Reader) checkPlace(path string) error {
 		return nil
 	}
 	if real != abs && Within(abs, r.Boundary) {
-		return &RefusedError{Path: path, Reason: fmt.Sprintf("a symbolic link to %s, outside the project: not read", real)}
+		return &RefusedError{Path: path, Reason: fmt.Sprintf("a symbolic link to %s, outside the project: not read", real),
+			Fix: "replace the link with a copy of the file, inside the project (envdoctor reads nothing outside the project or its git repository)"}
 	}
-	return &RefusedError{Path: path, Reason: fmt.Sprintf("outside the project (%s): not read", r.Boundary)}
+	return &RefusedError{Path: path, Reason: fmt.Sprintf("outside the project (%s): not read", r.Boundary),
+		Fix: "move the file into the project, or lint from a directory that holds it (envdoctor reads nothing outside the project or its git repository)"}
 }
 
 func checkKind(path string, fi fs.FileInfo) error {
 	if fi.Mode().IsRegular() {
 		return nil
 	}
-	return &RefusedError{Path: path, Reason: KindOf(fi.Mode()) + ", not a regular file: not read"}
+	return &RefusedError{Path: path, Reason: KindOf(fi.Mode()) + ", not a regular file: not read",
+		Fix: "replace it with a regular file (docker compose would block or fail reading it)"}
 }
 
 func (r Reader) tooLarge(path string) error {
-	return &RefusedError{Path: path, Reason: fmt.Sprintf("larger than %d MiB, not read", r.max()>>20)}
+	return &RefusedError{Path: path, Reason: fmt.Sprintf("larger than %d MiB, not read", r.max()>>20),
+		Fix: "a file this large is generated or not what it claims: lint the generator's input, or split the file"}
 }
 
 // KindOf names a file mode's kind for messages ("a named pipe").
