@@ -18,7 +18,7 @@ func composeSyntax() *Rule {
 			}
 			portErrs := portSyntaxErrors(c)
 			for _, e := range c.LoadErrors {
-				if len(portErrs) > 0 && composePortLoadError.MatchString(e.Message) {
+				if len(portErrs) > 0 && composePortLoadError().MatchString(e.Message) {
 					continue // located below
 				}
 				fix := e.Fix // the loader's own advice (a file it refused, a limit)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -485,7 +486,7 @@ func portableUnquoted(v string) bool {
 
 // pyVariable is python-dotenv's POSIX variable pattern (variables.py): only
 // ${NAME} and ${NAME:-default} are expanded; "$NAME" is text.
-var pyVariable = regexp.MustCompile(`\$\{([^}:]*)(?::-([^}]*))?\}`)
+var pyVariable = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([^}:]*)(?::-([^}]*))?\}`) })
 
 // referenceAmbiguities: variable references in a value. Compose v2
 // expands $NAME, ${NAME}, every modifier and $$, in unquoted and double-
@@ -495,7 +496,7 @@ var pyVariable = regexp.MustCompile(`\$\{([^}:]*)(?::-([^}]*))?\}`)
 func referenceAmbiguities(l envLine) []ambiguity {
 	inner, innerStart := l.inner()
 	if l.quote == '\'' {
-		matches := pyVariable.FindAllStringIndex(inner, maxPerLine)
+		matches := pyVariable().FindAllStringIndex(inner, maxPerLine)
 		out := make([]ambiguity, 0, len(matches))
 		for _, m := range matches {
 			ref := inner[m[0]:m[1]]

@@ -216,7 +216,7 @@ func (r *unsetRecorder) substitute(value string, mapping template.Mapping) (stri
 
 var logMu sync.Mutex
 
-var notSetWarning = regexp.MustCompile(`^The "([^"]+)" variable is not set\.`)
+var notSetWarning = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^The "([^"]+)" variable is not set\.`) })
 
 // Levels and Fire make the recorder a logrus hook for compose-go's warning
 // "The "X" variable is not set. Defaulting to a blank string."
@@ -224,7 +224,7 @@ func (r *unsetRecorder) Levels() []logrus.Level { return []logrus.Level{logrus.W
 
 // Fire records the variable named by a not-set warning.
 func (r *unsetRecorder) Fire(e *logrus.Entry) error {
-	if m := notSetWarning.FindStringSubmatch(e.Message); m != nil {
+	if m := notSetWarning().FindStringSubmatch(e.Message); m != nil {
 		r.record(m[1], false, "")
 	}
 	return nil
@@ -333,9 +333,13 @@ func IsRemoteResource(p string) bool {
 }
 
 var (
-	yamlLineRe  = regexp.MustCompile(`(?:yaml: )?line (\d+)(?::(\d+))?: `)
-	errPathRe   = regexp.MustCompile(`^((?:services|networks|volumes|secrets|configs|include|name|version|x-[^.\s]+)(?:\.[^\s:]+)*)`)
-	absPrefixRe = regexp.MustCompile(`(?:validating |parsing |compose file )?"?(/[^\s":]+\.ya?ml)"?:? ?`)
+	yamlLineRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:yaml: )?line (\d+)(?::(\d+))?: `) })
+	errPathRe  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^((?:services|networks|volumes|secrets|configs|include|name|version|x-[^.\s]+)(?:\.[^\s:]+)*)`)
+	})
+	absPrefixRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?:validating |parsing |compose file )?"?(/[^\s":]+\.ya?ml)"?:? ?`)
+	})
 )
 
 // composeError turns a compose-go error into a located syntax error: a YAML
@@ -346,7 +350,7 @@ func (l *loader) composeError(err error) SyntaxError {
 	}
 	msg := err.Error()
 	file := ""
-	if m := absPrefixRe.FindStringSubmatch(msg); m != nil {
+	if m := absPrefixRe().FindStringSubmatch(msg); m != nil {
 		file = l.rel(m[1])
 		msg = strings.Replace(msg, m[0], "", 1)
 	}
@@ -360,14 +364,14 @@ func (l *loader) composeError(err error) SyntaxError {
 		file = files[0].Path
 	}
 	r := rangeOfFile(file)
-	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+	if m := yamlLineRe().FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		r.Start = finding.Pos{Line: line, Col: 1}
 		r.End = r.Start
 		if src := l.p.Sources[file]; src != nil {
 			r = src.LineRange(line)
 		}
-	} else if m := errPathRe.FindStringSubmatch(msg); m != nil {
+	} else if m := errPathRe().FindStringSubmatch(msg); m != nil {
 		path := strings.Split(m[1], ".")
 		for _, cf := range files {
 			if cf.Path != file && file != "" && cf.Path != "" {
@@ -385,14 +389,14 @@ func (l *loader) composeError(err error) SyntaxError {
 			}
 		}
 	}
-	if m := falseSchemaRe.FindStringSubmatch(msg); m != nil {
+	if m := falseSchemaRe().FindStringSubmatch(msg); m != nil {
 		msg = fmt.Sprintf("%s: unknown key %q (not in the Compose Specification)", m[1], m[2])
 	}
 	return SyntaxError{Range: r, Message: strings.TrimSpace(msg)}
 }
 
 // falseSchemaRe matches compose-go's message for a key the schema forbids.
-var falseSchemaRe = regexp.MustCompile(`^(\S+)\.([^.\s]+) false schema$`)
+var falseSchemaRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\S+)\.([^.\s]+) false schema$`) })
 
 // parseYAML parses the first YAML document of a compose file into nodes.
 func parseYAML(src *Source) (*yaml.Node, *SyntaxError) {
@@ -404,7 +408,7 @@ func parseYAML(src *Source) (*yaml.Node, *SyntaxError) {
 		}
 		r := rangeOfFile(src.Path)
 		msg := err.Error()
-		if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+		if m := yamlLineRe().FindStringSubmatch(msg); m != nil {
 			line, _ := strconv.Atoi(m[1])
 			r = src.LineRange(line)
 			if m[2] != "" {

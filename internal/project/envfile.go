@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -26,7 +27,7 @@ func ParseEnvFile(src *Source, role EnvFileRole) *EnvFile {
 	if err != nil {
 		line := errorLine(err.Error())
 		msg := err.Error()
-		if m := lineErrPrefix.FindStringSubmatch(msg); m != nil {
+		if m := lineErrPrefix().FindStringSubmatch(msg); m != nil {
 			msg = m[2]
 		}
 		r := finding.Range{File: src.Path, Start: finding.Pos{Line: 1, Col: 1}, End: finding.Pos{Line: 1, Col: 1}}
@@ -71,17 +72,17 @@ func unterminated(entries []EnvEntry, src *Source) (EnvEntry, bool) {
 	return EnvEntry{}, false
 }
 
-var lineErrPrefix = regexp.MustCompile(`^line (\d+): (.*)$`)
+var lineErrPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): (.*)$`) })
 
 func errorLine(msg string) int {
-	if m := lineErrPrefix.FindStringSubmatch(msg); m != nil {
+	if m := lineErrPrefix().FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return n
 	}
 	return 0
 }
 
-var exportPrefix = regexp.MustCompile(`^export\s+`)
+var exportPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^export\s+`) })
 
 // scanEnvEntries follows compose's dotenv grammar: blank lines and lines
 // starting with # are skipped; "export " is dropped; KEY=value or KEY: value;
@@ -108,7 +109,7 @@ func scanEnvEntries(src *Source) []EnvEntry {
 			}
 			continue
 		}
-		if loc := exportPrefix.FindStringIndex(data[i:]); loc != nil {
+		if loc := exportPrefix().FindStringIndex(data[i:]); loc != nil {
 			i += loc[1]
 		}
 		keyStart := i
@@ -198,12 +199,12 @@ func readEnvValue(data string, i int) (string, int) {
 	return value, i + len(value)
 }
 
-var escapeSeq = regexp.MustCompile(`\\(?:[abcfnrtv$"\\]|0\d{0,3})`)
+var escapeSeq = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\(?:[abcfnrtv$"\\]|0\d{0,3})`) })
 
 func unescapeDouble(s string) string {
 	// Drop the backslash of escaped quotes first, as compose does.
 	s = strings.ReplaceAll(s, `\"`, `"`)
-	return escapeSeq.ReplaceAllStringFunc(s, func(m string) string {
+	return escapeSeq().ReplaceAllStringFunc(s, func(m string) string {
 		if m == `\$` {
 			return "$"
 		}
