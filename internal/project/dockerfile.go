@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -412,7 +411,7 @@ func (t *InstructionText) Flag(name string) (InstructionWord, bool) {
 // outside the file.
 func (d *Dockerfile) Instruction(loc []parser.Range) *InstructionText {
 	start, _ := locLines(loc)
-	return d.instructionAt(start)
+	return d.memo.instruction(start, d.instructionAt)
 }
 
 // ArgRange is the exact span of the i-th argument (0-based, after the
@@ -437,17 +436,25 @@ func (d *Dockerfile) FlagRange(loc []parser.Range, name string) (r finding.Range
 	return w.Range, ok
 }
 
-// dfContinuation builds BuildKit's line-continuation regexp for an escape
-// token (parser.directives.setEscapeToken).
-func dfContinuation(esc rune) *regexp.Regexp {
-	s := string(esc)
-	return regexp.MustCompile(`([^\` + s + `])\` + s + `[ \t]*$|^\` + s + `[ \t]*$`)
+// dfTrimContinuation is what BuildKit's continuation regexp
+// (parser.directives.setEscapeToken; dfContinuation in the tests) cuts off a line: a
+// final escape token (blanks after it allowed) that is the whole line or
+// follows a character other than the escape token. ok reports a
+// continuation.
+func dfTrimContinuation(s string, esc byte) (string, bool) {
+	t := strings.TrimRight(s, " \t")
+	i := len(t) - 1
+	if i < 0 || t[i] != esc {
+		return s, false
+	}
+	if i == 0 {
+		return "", true
+	}
+	if t[i-1] == esc {
+		return s, false
+	}
+	return s[:i], true
 }
-
-var (
-	dfContBackslash = dfContinuation('\\')
-	dfContBacktick  = dfContinuation('`')
-)
 
 // instructionAt rebuilds the logical line that starts at line start (own
 // line numbers) the way parser.Parse does.
@@ -456,11 +463,7 @@ func (d *Dockerfile) instructionAt(start int) *InstructionText {
 	if src == nil || start < 1 || start > src.LineCount() {
 		return nil
 	}
-	esc := d.EscapeToken()
-	cont := dfContBackslash
-	if esc == '`' {
-		cont = dfContBacktick
-	}
+	esc := byte(d.EscapeToken())
 	t := &InstructionText{d: d}
 	var text []byte
 	add := func(line int, col0 int, seg string) {
@@ -471,16 +474,10 @@ func (d *Dockerfile) instructionAt(start int) *InstructionText {
 		text = append(text, seg...)
 	}
 	// trim cuts the continuation token off a line, like
-	// parser.trimContinuationCharacter.
+	// parser.trimContinuationCharacter: its regexp
+	// `([^\\])\\[ \t]*$|^\\[ \t]*$` (for the escape token), written out.
 	trim := func(s string) (string, bool) {
-		m := cont.FindStringSubmatchIndex(s)
-		if m == nil {
-			return s, false
-		}
-		if m[2] >= 0 {
-			return s[:m[3]], true
-		}
-		return s[:m[0]], true
+		return dfTrimContinuation(s, esc)
 	}
 
 	line := start
@@ -512,7 +509,7 @@ func (d *Dockerfile) instructionAt(start int) *InstructionText {
 	} else {
 		t.end = finding.Pos{Line: start, Col: off + 1}
 	}
-	t.split(esc)
+	t.split(rune(esc))
 	return t
 }
 

@@ -130,7 +130,8 @@ func FuzzLoadCompose(f *testing.F) {
 
 // FuzzParseEnvFile: every entry of any .env lies inside the file in line
 // order, the error (if any) is located, and without an error the keys are
-// exactly those compose-go's own parser reads.
+// exactly those compose-go's own parser reads (but for the "" key of its
+// last-line quirk).
 func FuzzParseEnvFile(f *testing.F) {
 	for _, s := range repoFiles(f, ".env", ".env.example", "app.env") {
 		f.Add([]byte(s))
@@ -172,7 +173,10 @@ func FuzzParseEnvFile(f *testing.F) {
 			}
 		}
 		for k := range want {
-			if !got[k] {
+			// compose-go reads a last line without "=" and without a line
+			// break ("A", "0") as the key "" (found by this target; a
+			// quirk of its parser, not a variable anyone can use).
+			if !got[k] && k != "" {
 				t.Fatalf("compose-go reads %q, ParseEnvFile has no entry for it", k)
 			}
 		}

@@ -283,6 +283,10 @@ type Dockerfile struct {
 	Context *BuildContext
 	// Services names the compose services built from it.
 	Services []string
+
+	// memo holds what is derived from the text once and asked for by
+	// several rules (memo.go).
+	memo dfMemo
 }
 
 // BuildContext is a directory sent to the engine by a build.
