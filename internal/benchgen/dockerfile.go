@@ -49,10 +49,25 @@ func Dockerfile(n int) string {
 }
 
 // WriteDockerfile writes Dockerfile(n) into dir, with a compose.yaml that
-// builds it, so `envdoctor lint dir` lints that Dockerfile.
+// builds it and the files its COPY instructions name (as in a real
+// project), so `envdoctor lint dir` lints that Dockerfile.
 func WriteDockerfile(dir string, n int) error {
-	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(Dockerfile(n)), 0o644); err != nil {
-		return err
+	files := map[string]string{
+		"Dockerfile":   Dockerfile(n),
+		"compose.yaml": "services:\n  app:\n    build: .\n",
 	}
-	return os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte("services:\n  app:\n    build: .\n"), 0o644)
+	for i := 0; i < 90; i += 9 {
+		files[fmt.Sprintf("requirements%d.txt", i)] = "flask==3.0.3\n"
+		files[fmt.Sprintf("src/module%d/__init__.py", i)] = ""
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
