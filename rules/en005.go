@@ -198,6 +198,9 @@ func (l envLine) sameForV2(start, end int, text string) bool {
 }
 
 func entryAmbiguities(ef *project.EnvFile, data string, e project.EnvEntry, interp bool) []ambiguity {
+	if e.AfterQuote {
+		return nil // reported as the text after the closing quote of the entry before it
+	}
 	l, ok := newEnvLine(ef, data, e)
 	if !ok {
 		return nil

@@ -95,9 +95,13 @@ func scanEnvEntries(src *Source) []EnvEntry {
 	if strings.HasPrefix(data, "\xef\xbb\xbf") {
 		i = 3 // a UTF-8 BOM, which compose skips
 	}
+	afterQuote := false // the entry continues a line after a closing quote
 	for i < len(data) {
 		// Skip whitespace (including newlines) and comment lines.
 		for i < len(data) && unicode.IsSpace(rune(data[i])) {
+			if data[i] == '\n' {
+				afterQuote = false
+			}
 			i++
 		}
 		if i >= len(data) {
@@ -119,10 +123,12 @@ func scanEnvEntries(src *Source) []EnvEntry {
 		key := strings.TrimRightFunc(data[keyStart:i], unicode.IsSpace)
 		keyEnd := keyStart + len(key)
 		entry := EnvEntry{
-			Key:      key,
-			Line:     src.Pos(keyStart).Line,
-			KeyRange: finding.Range{File: src.Path, Start: src.Pos(keyStart), End: src.Pos(keyEnd)},
+			Key:        key,
+			Line:       src.Pos(keyStart).Line,
+			KeyRange:   finding.Range{File: src.Path, Start: src.Pos(keyStart), End: src.Pos(keyEnd)},
+			AfterQuote: afterQuote,
 		}
+		afterQuote = false
 		if i >= len(data) || data[i] == '\n' {
 			entry.Inherited = true
 			entry.ValueRange = finding.Range{File: src.Path, Start: src.Pos(keyEnd), End: src.Pos(keyEnd)}
@@ -139,7 +145,14 @@ func scanEnvEntries(src *Source) []EnvEntry {
 		entry.ValueRange = finding.Range{File: src.Path, Start: src.Pos(valStart), End: src.Pos(end)}
 		out = append(out, entry)
 		i = end
-		// Skip the rest of the line after a closing quote.
+		if end > valStart && (data[valStart] == '"' || data[valStart] == '\'') && data[end-1] == data[valStart] && end-valStart >= 2 {
+			// After a closing quote compose reads on: blanks, then a
+			// comment or another KEY=value on the same line (A='x' B=2
+			// sets both; found by FuzzParseEnvFile).
+			afterQuote = true
+			continue
+		}
+		// An unquoted value ends the line (what follows is a comment).
 		for i < len(data) && data[i] != '\n' {
 			i++
 		}

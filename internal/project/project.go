@@ -248,6 +248,9 @@ type EnvEntry struct {
 	ValueRange finding.Range
 	// Inherited is a bare KEY line that takes its value from the shell.
 	Inherited bool
+	// AfterQuote marks an entry that follows a closing quote on the same
+	// line (A='x' B=2: compose sets B too).
+	AfterQuote bool
 }
 
 // Dockerfile is one parsed Dockerfile.
