@@ -5,13 +5,16 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -503,4 +506,68 @@ func snapshot(t *testing.T, dir string) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestHostileBinaryRSS runs the built envdoctor binary on the heaviest
+// hostile cases under /usr/bin/time and checks its peak resident set size
+// (the whole process: heap, stacks, the binary itself) against
+// hostileHeapBound. Skipped with -short or without /usr/bin/time.
+func TestHostileBinaryRSS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	if _, err := os.Stat("/usr/bin/time"); err != nil {
+		t.Skip("no /usr/bin/time")
+	}
+	bin := filepath.Join(t.TempDir(), "envdoctor")
+	build := exec.Command("go", "build", "-o", bin, "github.com/envdoctor/envdoctor/cmd/envdoctor")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	heavy := map[string]bool{
+		"100 MB single-line Dockerfile": true, "100 MB single-line compose file": true, "100 MB single-line .env": true,
+		"7 MB single-line Dockerfile": true, "7 MB single-line compose value": true, "7 MB single-line .env value": true,
+		"7 MB of $ in a compose file": true, "every port in one range": true, "env_file /dev/zero": true, "named pipe env_file": true,
+	}
+	for _, tc := range hostileSuite() {
+		if !heavy[tc.name] {
+			continue
+		}
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, tc.files)
+			if tc.setup != nil {
+				tc.setup(t, dir)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), hostileDeadline)
+			defer cancel()
+			rss := filepath.Join(t.TempDir(), "rss")
+			cmd := exec.CommandContext(ctx, "/usr/bin/time", "-o", rss, "-f", "%M", bin, "lint", "--no-color", dir)
+			cmd.Env = append(os.Environ(), "NO_COLOR=1")
+			out, err := cmd.CombinedOutput()
+			if ctx.Err() != nil {
+				t.Fatalf("did not end within %v: it hangs", hostileDeadline)
+			}
+			var exit *exec.ExitError
+			if err != nil && !errors.As(err, &exit) {
+				t.Fatal(err)
+			}
+			if code := cmd.ProcessState.ExitCode(); code != tc.code {
+				t.Errorf("exit %d, want %d\n%.1000s", code, tc.code, out)
+			}
+			data, err := os.ReadFile(rss)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Fields(string(data)) // "Command exited with non-zero status 1" first
+			kb, err := strconv.Atoi(lines[len(lines)-1])
+			if err != nil {
+				t.Fatalf("/usr/bin/time wrote %q", data)
+			}
+			t.Logf("peak RSS %d MiB", kb>>10)
+			if kb<<10 > hostileHeapBound {
+				t.Errorf("peak RSS %d MiB (bound %d MiB)", kb>>10, hostileHeapBound>>20)
+			}
+		})
+	}
 }

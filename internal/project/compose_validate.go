@@ -1,6 +1,7 @@
 package project
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -313,7 +314,7 @@ func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping,
 // node tree already parsed when the file is a compose file of the project.
 func documents(l *loader, src *Source) ([]*yaml.Node, error) {
 	data := src.Data
-	multi := strings.Contains(string(data), "\n---") || strings.Contains(string(data), "\n...")
+	multi := bytes.Contains(data, []byte("\n---")) || bytes.Contains(data, []byte("\n..."))
 	if !multi {
 		for _, cf := range l.p.Compose.Files {
 			if cf.Source == src && cf.Root != nil {
@@ -324,7 +325,7 @@ func documents(l *loader, src *Source) ([]*yaml.Node, error) {
 			}
 		}
 	}
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []*yaml.Node
 	for {
 		var doc yaml.Node
