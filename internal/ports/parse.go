@@ -187,6 +187,9 @@ func parseHostIP(raw string) (string, error) {
 		}
 		return "", fmt.Errorf("host IP %q is not an IP address", raw)
 	}
+	if ip == "" {
+		return "", nil // "[]": no address, as nat reads it (found by FuzzParseShort)
+	}
 	if net.ParseIP(ip) == nil {
 		return "", fmt.Errorf("host IP %q is not an IP address", ip)
 	}
