@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 )
@@ -56,16 +57,16 @@ func All() []*Check {
 }
 
 var (
-	idPattern   = regexp.MustCompile(`^(DK|PT|HS|RT)[0-9]{3}$`)
-	namePattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+	idPattern   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(DK|PT|HS|RT)[0-9]{3}$`) })
+	namePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`) })
 )
 
 // Validate checks a probe's metadata; the registry test runs it on All().
 func Validate(c *Check) error {
 	switch {
-	case !idPattern.MatchString(c.ID):
+	case !idPattern().MatchString(c.ID):
 		return fmt.Errorf("check %q: ID must be DK, PT, HS or RT and three digits", c.ID)
-	case !namePattern.MatchString(c.Name):
+	case !namePattern().MatchString(c.Name):
 		return fmt.Errorf("check %s: name %q must be kebab-case", c.ID, c.Name)
 	case c.Title == "" || strings.HasSuffix(c.Title, "."):
 		return fmt.Errorf("check %s: title must be set and have no trailing period", c.ID)

@@ -129,7 +129,9 @@ func bkCheck(id, name, title string, fixable bool, warnings func(*project.Docker
 // warnings of one check.
 func bkDispatchWarnings(d *project.Dockerfile, rule string) []bkWarning {
 	var out []bkWarning
-	for _, w := range bkDispatch(d, rule) {
+	// Every warning, computed once per Dockerfile for all the rules.
+	all, _ := d.Derived("buildkit-dispatch", func() any { return bkDispatch(d, "") }).([]bkWarning)
+	for _, w := range all {
 		if w.Rule == rule {
 			out = append(out, w)
 		}

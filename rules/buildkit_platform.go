@@ -3,6 +3,7 @@ package rules
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // bkParsePlatform parses a platform specifier ("linux/amd64",
@@ -18,7 +19,7 @@ func bkParsePlatform(s string) (os, arch string, ok bool) {
 	}
 	parts := strings.Split(s, "/")
 	for _, p := range parts {
-		if !bkPlatformPart.MatchString(p) {
+		if !bkPlatformPart().MatchString(p) {
 			return "", "", false
 		}
 	}
@@ -40,7 +41,7 @@ func bkParsePlatform(s string) (os, arch string, ok bool) {
 
 // bkPlatformPart is containerd's specifierRe, with the optional
 // "(osversion)" of an OS part.
-var bkPlatformPart = regexp.MustCompile(`^[A-Za-z0-9_.-]+(\([A-Za-z0-9_.-]*\))?$`)
+var bkPlatformPart = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.-]+(\([A-Za-z0-9_.-]*\))?$`) })
 
 func bkNormalizeOS(os string) string {
 	if i := strings.IndexByte(os, '('); i >= 0 {

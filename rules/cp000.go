@@ -18,11 +18,14 @@ func composeSyntax() *Rule {
 			}
 			portErrs := portSyntaxErrors(c)
 			for _, e := range c.LoadErrors {
-				if len(portErrs) > 0 && composePortLoadError.MatchString(e.Message) {
+				if len(portErrs) > 0 && composePortLoadError().MatchString(e.Message) {
 					continue // located below
 				}
-				p.Reportf(e.Range, &finding.Fix{Message: "correct the file at this line; `docker compose config` shows the same error"},
-					"%s", lowerFirst(e.Message))
+				fix := e.Fix // the loader's own advice (a file it refused, a limit)
+				if fix == "" {
+					fix = "correct the file at this line; `docker compose config` shows the same error"
+				}
+				p.Reportf(e.Range, &finding.Fix{Message: fix}, "%s", lowerFirst(e.Message))
 			}
 			for _, f := range portErrs {
 				p.Report(f)

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"regexp"
+	"sync"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 	"github.com/envdoctor/envdoctor/internal/ports"
@@ -14,7 +15,9 @@ const portErrorFix = `write the port as [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PR
 // composePortLoadError matches compose-go's errors about a port entry
 // (docker/go-connections' nat messages, and the path of a bad entry). They
 // name no line; the port errors located by internal/ports replace them.
-var composePortLoadError = regexp.MustCompile(`(?i)invalid (hostport|containerport|ip address|proto|ranges specified)|no port specified|\.ports\b`)
+var composePortLoadError = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)invalid (hostport|containerport|ip address|proto|ranges specified)|no port specified|\.ports\b`)
+})
 
 // portSyntaxErrors are the port entries compose cannot read, each at the
 // entry (or the field of a long entry) that is wrong. Some of them (a long

@@ -3,6 +3,7 @@ package rules
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 )
@@ -36,6 +37,9 @@ func dockerfileSyntax() *Rule {
 					Message:  msg,
 					Fix:      &finding.Fix{Message: dockerfileSyntaxFix(d.ParseError.Message)},
 				}
+				if d.ParseError.Fix != "" {
+					f.Fix.Message = d.ParseError.Fix // the loader's own advice
+				}
 				if seen.first(f) {
 					p.Report(f)
 				}
@@ -45,16 +49,18 @@ func dockerfileSyntax() *Rule {
 }
 
 var (
-	didYouMean     = regexp.MustCompile(`^unknown instruction: (\S+) \(did you mean (\S+)\?\)$`)
-	flagDidYouMean = regexp.MustCompile(`^unknown flag: --(\S+) \(did you mean (\S+)\?\)$`)
+	didYouMean = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^unknown instruction: (\S+) \(did you mean (\S+)\?\)$`)
+	})
+	flagDidYouMean = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^unknown flag: --(\S+) \(did you mean (\S+)\?\)$`) })
 )
 
 // dockerfileSyntaxFix turns BuildKit's message into advice.
 func dockerfileSyntaxFix(msg string) string {
-	if m := didYouMean.FindStringSubmatch(msg); m != nil {
+	if m := didYouMean().FindStringSubmatch(msg); m != nil {
 		return "write " + m[2] + " instead of " + m[1]
 	}
-	if m := flagDidYouMean.FindStringSubmatch(msg); m != nil {
+	if m := flagDidYouMean().FindStringSubmatch(msg); m != nil {
 		return "write --" + m[2] + " instead of --" + m[1]
 	}
 	switch {

@@ -106,7 +106,7 @@ func runsStdin(c *shellcmd.Command) bool {
 	if mode, _ := c.Shell(); mode == shellcmd.ShellStdin {
 		return true
 	}
-	if !interpreters[c.Name()] && !pythonName.MatchString(c.Name()) {
+	if !interpreters[c.Name()] && !pythonName().MatchString(c.Name()) {
 		return false
 	}
 	ops := c.Operands("-W", "-X", "-m", "-c", "-e", "-r")

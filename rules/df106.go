@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 
@@ -28,7 +29,7 @@ func jsonArgsRecommended() *Rule {
 			words := make([]string, 0, len(in.Args))
 			plain := true
 			for _, a := range in.Args {
-				if !execFormWord.MatchString(a.Text) {
+				if !execFormWord().MatchString(a.Text) {
 					plain = false
 					break
 				}
@@ -53,4 +54,4 @@ func jsonArgsRecommended() *Rule {
 
 // execFormWord is a shell word that means the same with and without a
 // shell: no quotes, variables, globs, redirections or operators.
-var execFormWord = regexp.MustCompile(`^[A-Za-z0-9_./:=,@%+-]+$`)
+var execFormWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_./:=,@%+-]+$`) })

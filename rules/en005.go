@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -197,6 +198,9 @@ func (l envLine) sameForV2(start, end int, text string) bool {
 }
 
 func entryAmbiguities(ef *project.EnvFile, data string, e project.EnvEntry, interp bool) []ambiguity {
+	if e.AfterQuote {
+		return nil // reported as the text after the closing quote of the entry before it
+	}
 	l, ok := newEnvLine(ef, data, e)
 	if !ok {
 		return nil
@@ -485,7 +489,7 @@ func portableUnquoted(v string) bool {
 
 // pyVariable is python-dotenv's POSIX variable pattern (variables.py): only
 // ${NAME} and ${NAME:-default} are expanded; "$NAME" is text.
-var pyVariable = regexp.MustCompile(`\$\{([^}:]*)(?::-([^}]*))?\}`)
+var pyVariable = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{([^}:]*)(?::-([^}]*))?\}`) })
 
 // referenceAmbiguities: variable references in a value. Compose v2
 // expands $NAME, ${NAME}, every modifier and $$, in unquoted and double-
@@ -495,7 +499,7 @@ var pyVariable = regexp.MustCompile(`\$\{([^}:]*)(?::-([^}]*))?\}`)
 func referenceAmbiguities(l envLine) []ambiguity {
 	inner, innerStart := l.inner()
 	if l.quote == '\'' {
-		matches := pyVariable.FindAllStringIndex(inner, maxPerLine)
+		matches := pyVariable().FindAllStringIndex(inner, maxPerLine)
 		out := make([]ambiguity, 0, len(matches))
 		for _, m := range matches {
 			ref := inner[m[0]:m[1]]

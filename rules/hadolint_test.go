@@ -17,7 +17,7 @@ func TestHadolintTwins(t *testing.T) {
 	}
 	seen := map[string]string{}
 	for id, codes := range hadolintTwins {
-		if !strings.HasPrefix(id, "DF") || !idPattern.MatchString(id) {
+		if !strings.HasPrefix(id, "DF") || !idPattern().MatchString(id) {
 			t.Errorf("%s: not a Dockerfile rule ID", id)
 		}
 		for _, c := range codes {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // hostRef is a host name found in a configuration value, at value[Start:End].
@@ -12,7 +13,7 @@ type hostRef struct {
 	Start, End int
 }
 
-var urlSchemeRe = regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.\-]*://`)
+var urlSchemeRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[A-Za-z][A-Za-z0-9+.\-]*://`) })
 
 // hostKeySuffixes name variables whose whole value is a host name
 // (REDIS_HOST=cache, DATABASE_HOST=db, KAFKA_BROKERS=kafka1,kafka2).
@@ -55,7 +56,7 @@ func hostRefs(value string, hostKey bool) []hostRef {
 		}
 	}
 	// URLs: scheme://[userinfo@]host[:port][,host[:port]...][/path]
-	for _, m := range urlSchemeRe.FindAllStringIndex(value, -1) {
+	for _, m := range urlSchemeRe().FindAllStringIndex(value, -1) {
 		authStart := m[1]
 		authEnd := authStart
 		for authEnd < len(value) && !strings.ContainsRune("/?# \t\n\"'<>", rune(value[authEnd])) {

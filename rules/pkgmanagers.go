@@ -4,6 +4,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 
@@ -117,8 +118,8 @@ func aptInstall(c *shellcmd.Command) (osPackageCommand, bool) {
 }
 
 var (
-	pipName    = regexp.MustCompile(`^pip[0-9.]*$`)
-	pythonName = regexp.MustCompile(`^python[0-9.]*$`)
+	pipName    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^pip[0-9.]*$`) })
+	pythonName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^python[0-9.]*$`) })
 )
 
 // pipGlobalValueOpts are pip's general options that take a value (pip
@@ -146,9 +147,9 @@ func pipCommand(c *shellcmd.Command) (pipCall, bool) {
 	start := -1
 	uv := false
 	switch {
-	case pipName.MatchString(name):
+	case pipName().MatchString(name):
 		start = 1
-	case pythonName.MatchString(name):
+	case pythonName().MatchString(name):
 		for i := 1; i+1 < len(c.Args); i++ {
 			v := c.Args[i].Value
 			if v == "-m" && c.Args[i+1].Value == "pip" {

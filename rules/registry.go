@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 )
@@ -45,11 +46,11 @@ func All() []*Rule {
 }
 
 var (
-	idPattern   = regexp.MustCompile(`^[A-Z]{2}[0-9]{3}$`)
-	namePattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+	idPattern   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z]{2}[0-9]{3}$`) })
+	namePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`) })
 	// buildKitNamePattern is the PascalCase of BuildKit's check names
 	// (StageNameCasing): the DF1xx rules keep BuildKit's names.
-	buildKitNamePattern = regexp.MustCompile(`^[A-Z][a-z0-9]*([A-Z]+[a-z0-9]*)*$`)
+	buildKitNamePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][a-z0-9]*([A-Z]+[a-z0-9]*)*$`) })
 )
 
 // isBuildKitCheck reports whether id is one of BuildKit's own build checks
@@ -59,11 +60,11 @@ func isBuildKitCheck(id string) bool { return strings.HasPrefix(id, "DF1") }
 // Validate checks a rule's metadata; the registry test runs it on All().
 func Validate(r *Rule) error {
 	switch {
-	case !idPattern.MatchString(r.ID):
+	case !idPattern().MatchString(r.ID):
 		return fmt.Errorf("rule %q: ID must be two capital letters and three digits", r.ID)
-	case isBuildKitCheck(r.ID) && !buildKitNamePattern.MatchString(r.Name):
+	case isBuildKitCheck(r.ID) && !buildKitNamePattern().MatchString(r.Name):
 		return fmt.Errorf("rule %s: name %q must be BuildKit's check name (PascalCase)", r.ID, r.Name)
-	case !isBuildKitCheck(r.ID) && !namePattern.MatchString(r.Name):
+	case !isBuildKitCheck(r.ID) && !namePattern().MatchString(r.Name):
 		return fmt.Errorf("rule %s: name %q must be kebab-case", r.ID, r.Name)
 	case r.Title == "" || strings.HasSuffix(r.Title, "."):
 		return fmt.Errorf("rule %s: title must be set and have no trailing period", r.ID)

@@ -5,6 +5,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 )
@@ -130,7 +131,7 @@ func progName(s string) string {
 	return b
 }
 
-var pythonName = regexp.MustCompile(`^(python|pypy)[0-9.]*$`)
+var pythonName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(python|pypy)[0-9.]*$`) })
 
 // find strips wrappers until it reaches a program it knows.
 func (a *analyzer) find(words []Word, env map[string]string, depth int) (Result, bool) {
@@ -191,7 +192,7 @@ func (a *analyzer) find(words []Word, env map[string]string, depth int) (Result,
 			if len(words) == 0 || !a.isServerProgram(progName(words[0].Value)) {
 				return Result{}, false
 			}
-		case pythonName.MatchString(prog):
+		case pythonName().MatchString(prog):
 			return a.python(words, env)
 		case prog == "php":
 			rest := skipOptions(words[1:], []string{"-c", "-d", "-f"})
@@ -441,7 +442,7 @@ func (a *analyzer) managePy(rows []*Server) (*Server, bool) {
 	lower := strings.ToLower(src)
 	switch {
 	case strings.Contains(lower, "flask_script") || strings.Contains(lower, "flask.ext.script"):
-		if customRunserver.MatchString(src) {
+		if customRunserver().MatchString(src) {
 			// A runserver of the project's own (often app.run(host=...)):
 			// its address is in code envdoctor does not evaluate.
 			return nil, false
@@ -455,7 +456,9 @@ func (a *analyzer) managePy(rows []*Server) (*Server, bool) {
 
 // customRunserver matches a Flask-Script manage.py that defines its own
 // runserver command or configures the Server command's host.
-var customRunserver = regexp.MustCompile(`def\s+runserver\b|Server\([^)]*host|add_command\(\s*['"]runserver['"]\s*,\s*[^S]`)
+var customRunserver = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`def\s+runserver\b|Server\([^)]*host|add_command\(\s*['"]runserver['"]\s*,\s*[^S]`)
+})
 
 // packageBinary handles `npm exec vite`, `npx`-like `bun x`, `pnpm exec`,
 // `yarn dlx` and `yarn vite` (a package's binary): it returns the binary's
@@ -548,7 +551,7 @@ func (a *analyzer) packageScript(words []Word, env map[string]string, depth int)
 	}
 	text := script
 	for _, w := range after {
-		if w.Unknown || !plainWord.MatchString(w.Value) {
+		if w.Unknown || !plainWord().MatchString(w.Value) {
 			return Result{}, false, true
 		}
 		text += " " + w.Value

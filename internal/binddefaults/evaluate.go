@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 )
@@ -256,12 +257,12 @@ func (a *analyzer) fromConfig(r *Result) bool {
 				return true
 			}
 		case "rails":
-			if pumaBind.MatchString(src) {
+			if pumaBind().MatchString(src) {
 				r.From, r.Origin, r.Unknown = FromConfig, name, name+" binds its own address"
 				return true
 			}
 		default:
-			if mentionsHost.MatchString(src) {
+			if mentionsHost().MatchString(src) {
 				r.From, r.Origin, r.Unknown = FromConfig, name, name+" may set the address"
 				return true
 			}
@@ -271,10 +272,10 @@ func (a *analyzer) fromConfig(r *Result) bool {
 }
 
 var (
-	pumaBind     = regexp.MustCompile(`(?m)^\s*(bind|ssl_bind)\b`)
-	mentionsHost = regexp.MustCompile(`\bhost\b|"host"|'host'`)
-	gunicornBind = regexp.MustCompile(`(?m)^\s*bind\s*=`)
-	mkdocsAddr   = regexp.MustCompile(`(?m)^dev_addr\s*:\s*['"]?([^'"\s#]+)`)
+	pumaBind     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\s*(bind|ssl_bind)\b`) })
+	mentionsHost = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bhost\b|"host"|'host'`) })
+	gunicornBind = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^\s*bind\s*=`) })
+	mkdocsAddr   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^dev_addr\s*:\s*['"]?([^'"\s#]+)`) })
 )
 
 // dotenvValue reads KEY from a .env-style file.
@@ -383,7 +384,7 @@ func (a *analyzer) bindOption(r *Result, p parsedArgs, env map[string]string) {
 	}
 	if s.ID == "gunicorn" {
 		for _, name := range s.ConfigFiles {
-			if src, ok := a.file(name); ok && gunicornBind.MatchString(src) {
+			if src, ok := a.file(name); ok && gunicornBind().MatchString(src) {
 				r.From, r.Origin, r.Unknown, r.Port = FromConfig, name, name+" sets bind", 0
 				return
 			}
@@ -405,7 +406,7 @@ func (a *analyzer) bindOption(r *Result, p parsedArgs, env map[string]string) {
 			if !ok {
 				continue
 			}
-			if m := mkdocsAddr.FindStringSubmatch(src); m != nil {
+			if m := mkdocsAddr().FindStringSubmatch(src); m != nil {
 				host, port := splitHostPort(m[1])
 				r.From, r.Origin, r.Host, r.Port = FromConfig, name, host, parsePort(port)
 				return

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 )
@@ -79,10 +80,10 @@ func LinearAt(pos finding.Pos) func(int) finding.Pos {
 
 // plainWord matches words that need no quoting in a shell, a compose
 // command string or a script nested in a quoted string.
-var plainWord = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
+var plainWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`) })
 
 // plainYAML matches words that YAML reads as the same string unquoted.
-var plainYAML = regexp.MustCompile(`^[A-Za-z-][A-Za-z0-9_./=-]*$`)
+var plainYAML = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z-][A-Za-z0-9_./=-]*$`) })
 
 // jsonString quotes s as JSON does, without escaping <, > and &.
 func jsonString(s string) string {
@@ -98,7 +99,7 @@ func yamlScalar(s string) string {
 	case "true", "false", "yes", "no", "on", "off", "null", "y", "n", "-", "--":
 		return jsonString(s)
 	}
-	if plainYAML.MatchString(s) && !strings.HasPrefix(s, "- ") {
+	if plainYAML().MatchString(s) && !strings.HasPrefix(s, "- ") {
 		return s
 	}
 	return jsonString(s)
@@ -109,7 +110,7 @@ func yamlScalar(s string) string {
 func renderWord(loc Loc, s string) (string, bool) {
 	switch loc.Syntax {
 	case SyntaxShell:
-		return s, plainWord.MatchString(s)
+		return s, plainWord().MatchString(s)
 	case SyntaxJSON:
 		return jsonString(s), true
 	case SyntaxYAMLBlock:

@@ -56,6 +56,7 @@ func (e Env) goos() string {
 // Main runs envdoctor with the real process environment.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	tuneGC()
+	quietLibraries()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	return Run(ctx, args, Env{
@@ -81,6 +82,18 @@ func tuneGC() {
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(160 << 20)
+	}
+}
+
+// quietLibraries points os.Stderr at the null device: envdoctor writes to
+// the stderr Main was given, and a library that prints its own diagnostics
+// must not garble the report (text/scanner, under BuildKit's shell lexer,
+// prints "<input>:1:7: invalid character NUL" for a NUL byte or invalid
+// UTF-8 in a Dockerfile word; the findings say what is wrong). A crash
+// still reaches the terminal: the runtime writes to file descriptor 2.
+func quietLibraries() {
+	if null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+		os.Stderr = null
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/envdoctor/envdoctor/internal/pipeline"
 	"github.com/envdoctor/envdoctor/internal/project"
 	"github.com/envdoctor/envdoctor/internal/report"
+	"github.com/envdoctor/envdoctor/internal/safefs"
 	"github.com/envdoctor/envdoctor/rules"
 )
 
@@ -195,10 +196,12 @@ type linted struct {
 	root string
 	// findings are root-relative, processed by the pipeline and limited to
 	// the target's files.
-	findings     []finding.Finding
-	failLevel    finding.Severity
-	failed       bool
-	notes        []string
+	findings  []finding.Finding
+	failLevel finding.Severity
+	failed    bool
+	notes     []string
+	// unread are the files the loader refused to read (said on every run).
+	unread       []string
 	probeResults []*checks.Result
 }
 
@@ -234,14 +237,16 @@ func lintTarget(ctx context.Context, s *lintSetup, t target, lf lintFlags, env E
 		out.notes = append(out.notes, err.Error()+onlyMachineNote)
 	}
 	cfgPath := lf.configPath
+	cfgReader := safefs.Reader{Max: config.MaxSize} // --config: the user named it
 	if cfgPath == "" {
 		cfgPath = config.Find(out.root)
+		cfgReader = safefs.ForProject(out.root, config.MaxSize)
 	} else if !filepath.IsAbs(cfgPath) {
 		cfgPath = filepath.Join(s.cwd, cfgPath)
 	}
 	var cfg *config.Config
 	if cfgPath != "" {
-		if cfg, err = config.Load(cfgPath, s.known); err != nil {
+		if cfg, err = config.LoadWith(cfgReader, cfgPath, s.known); err != nil {
 			return nil, err
 		}
 	}
@@ -304,6 +309,7 @@ func lintTarget(ctx context.Context, s *lintSetup, t target, lf lintFlags, env E
 	out.failed = fails(out.findings, out.failLevel)
 	if p != nil {
 		out.notes = append(out.notes, p.Notes...)
+		out.unread = p.Unread
 	}
 	return out, nil
 }
@@ -340,6 +346,7 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 	}
 
 	var findings []finding.Finding
+	var unread []string // files the loader refused to read: said on every run
 	anchor := ""
 	var notes []string
 	lines := map[string]*project.Source{}
@@ -375,6 +382,10 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 		for _, n := range l.notes {
 			notes = append(notes, redactText(n))
 		}
+		unread = append(unread, l.unread...)
+	}
+	for _, n := range unread {
+		fmt.Fprintf(env.Stderr, "envdoctor: %s\n", redactText(n))
 	}
 	if err := s.baselines.finish(env.Stderr, lf); err != nil {
 		return ExitError, err

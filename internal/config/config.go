@@ -7,6 +7,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -15,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/safefs"
 	"github.com/envdoctor/envdoctor/internal/textdist"
 )
 
@@ -57,11 +59,16 @@ type Config struct {
 }
 
 // Find returns root/.envdoctor.yaml or root/.envdoctor.yml when one of them
-// is a regular file, else "".
+// exists and is not a directory, else "".
 func Find(root string) string {
 	for _, name := range FileNames {
 		p := filepath.Join(root, name)
-		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+		if _, err := os.Lstat(p); err != nil {
+			continue
+		}
+		// A named pipe, a device or a link out of the project is found
+		// too: LoadWith says why it is not read, instead of ignoring it.
+		if st, err := os.Stat(p); err != nil || !st.IsDir() {
 			return p
 		}
 	}
@@ -74,14 +81,32 @@ func Find(root string) string {
 // ID; when it is nil every name is accepted and upper-cased. A file with
 // problems returns an *Error listing all of them.
 func Load(path string, known func(idOrName string) (id string, ok bool)) (*Config, error) {
+	return LoadWith(safefs.Reader{Max: MaxSize}, path, known)
+}
+
+// MaxSize is the largest config file read (a config is a few lines).
+const MaxSize = 1 << 20
+
+// LoadWith is Load reading through r: a config file found in the project
+// is read only inside it (safefs), never from a named pipe, at most
+// r.Max bytes.
+func LoadWith(r safefs.Reader, path string, known func(idOrName string) (id string, ok bool)) (*Config, error) {
 	if path == "" {
 		return &Config{}, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := r.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
 	}
 	return Parse(path, data, known)
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // Parse checks config data; name is the file name used in messages and in

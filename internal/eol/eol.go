@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/distribution/reference"
@@ -48,10 +49,14 @@ type cycle struct {
 	parts  []int
 }
 
-// Load parses the embedded table.
+// Load parses the embedded table, once per process: the table is never
+// changed after parse, and CP018 and DF006 both ask for it (parsing its
+// JSON took a tenth of the example project's whole lint).
 func Load() (*Table, error) {
-	return parse(tableJSON)
+	return loadOnce()
 }
+
+var loadOnce = sync.OnceValues(func() (*Table, error) { return parse(tableJSON) })
 
 // MustLoad is Load for callers that cannot go on without the table (its
 // validity is checked by the package's tests).
@@ -201,11 +206,11 @@ func (t *Table) Check(image string) []Finding {
 // splitVersion splits "3.6.15-slim-buster" into "3.6.15" and
 // "-slim-buster"; "8u392-b08-jdk" into "8" and "u392-b08-jdk".
 func splitVersion(tag string) (version, rest string) {
-	m := leadingVersion.FindString(tag)
+	m := leadingVersion().FindString(tag)
 	return m, tag[len(m):]
 }
 
-var leadingVersion = regexp.MustCompile(`^v?\d+(?:\.\d+)*`)
+var leadingVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^v?\d+(?:\.\d+)*`) })
 
 // eolCycle finds the cycle a version belongs to and returns it when it is
 // past its end of life. A version more precise than the cycles (3.6.15)
@@ -339,7 +344,7 @@ func (t *Table) variant(name, tag, rest string) (Finding, bool) {
 			}
 			return f, true
 		}
-		if m := alpineVariant.FindStringSubmatch(word); m != nil {
+		if m := alpineVariant().FindStringSubmatch(word); m != nil {
 			p := t.byImage["alpine"]
 			if p == nil {
 				continue
@@ -359,7 +364,7 @@ func (t *Table) variant(name, tag, rest string) (Finding, bool) {
 	return Finding{}, false
 }
 
-var alpineVariant = regexp.MustCompile(`^alpine(\d+\.\d+)$`)
+var alpineVariant = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^alpine(\d+\.\d+)$`) })
 
 // replaceWord replaces one "-"-separated word of a tag (case-insensitively).
 func replaceWord(tag, word, with string) string {

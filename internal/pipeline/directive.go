@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
@@ -133,10 +134,10 @@ func collectDirectives(p *project.Project, resolve func(string) (string, bool), 
 
 // reasonSeparator is " -- " between the rule list and the reason (the
 // dashes may also end the comment, which leaves the reason empty).
-var reasonSeparator = regexp.MustCompile(`(?:^|\s)--(?:\s|$)`)
+var reasonSeparator = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|\s)--(?:\s|$)`) })
 
 // badSeparator is a word starting with a dash where " -- " was meant.
-var badSeparator = regexp.MustCompile(`(?:^|[\s,])-`)
+var badSeparator = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|[\s,])-`) })
 
 // parseDirective reads one comment (starting with '#'). It returns nil for
 // a comment that is not an envdoctor directive.
@@ -178,10 +179,10 @@ func parseDirective(comment string, resolve func(string) (string, bool)) *direct
 
 	idPart, reason := args, ""
 	hasReason := false
-	if loc := reasonSeparator.FindStringIndex(args); loc != nil {
+	if loc := reasonSeparator().FindStringIndex(args); loc != nil {
 		idPart, reason = args[:loc[0]], strings.TrimSpace(args[loc[1]:])
 		hasReason = reason != ""
-	} else if loc := badSeparator.FindStringIndex(args); loc != nil {
+	} else if loc := badSeparator().FindStringIndex(args); loc != nil {
 		// "DF005 --reason" or "DF005 - reason": a separator without its
 		// spaces; no rule name starts with a dash.
 		idPart = args[:loc[0]]

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 )
@@ -16,7 +17,9 @@ const hadolintPrefix = "hadolint"
 // and, since hadolint 2.15, "# hadolint stage ignore=..." right above a FROM
 // (the whole stage). Spaces and tabs may surround "=" and the commas; a
 // trailing "# comment" is allowed.
-var hadolintPragma = regexp.MustCompile(`^#[ \t]*hadolint[ \t]+(?:(global|stage)[ \t]+)?ignore[ \t]*=[ \t]*([DLSC0-9]+(?:[ \t]*,[ \t]*[DLSC0-9]+)*)[ \t]*(?:#.*)?$`)
+var hadolintPragma = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^#[ \t]*hadolint[ \t]+(?:(global|stage)[ \t]+)?ignore[ \t]*=[ \t]*([DLSC0-9]+(?:[ \t]*,[ \t]*[DLSC0-9]+)*)[ \t]*(?:#.*)?$`)
+})
 
 // hadolintScope is what a hadolint pragma covers.
 type hadolintScope int
@@ -33,7 +36,7 @@ const (
 // Such a directive is never reported as unused or invalid: the comment is
 // hadolint's, and codes without a twin are simply hadolint's business.
 func parseHadolint(comment string, twins map[string][]string) (*directive, hadolintScope) {
-	m := hadolintPragma.FindStringSubmatch(strings.TrimRight(comment, " \t"))
+	m := hadolintPragma().FindStringSubmatch(strings.TrimRight(comment, " \t"))
 	if m == nil {
 		return nil, hadolintNext
 	}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/envdoctor/envdoctor/internal/config"
 	"github.com/envdoctor/envdoctor/internal/finding"
@@ -99,7 +100,7 @@ func Process(p *project.Project, found []finding.Finding, opt Options) Result {
 		if opt.Config.Excluded(f.Range.File) {
 			continue
 		}
-		out = append(out, f)
+		out = append(out, clipMessages(f))
 	}
 
 	// (4) Duplicates: the first of identical findings stays.
@@ -133,6 +134,32 @@ func Process(p *project.Project, found []finding.Finding, opt Options) Result {
 		}
 	}
 	return res
+}
+
+// MaxMessage is the longest message (and fix message) a finding keeps: a
+// message quotes what it is about, and a hostile file can make that a
+// 2 MB variable name. The cut is marked with "…".
+const MaxMessage = 1024
+
+func clipMessages(f finding.Finding) finding.Finding {
+	f.Message = clipText(f.Message)
+	if f.Fix != nil && len(f.Fix.Message) > MaxMessage {
+		fix := *f.Fix
+		fix.Message = clipText(fix.Message)
+		f.Fix = &fix
+	}
+	return f
+}
+
+func clipText(s string) string {
+	if len(s) <= MaxMessage {
+		return s
+	}
+	cut := MaxMessage
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // RuleEnabled reports whether rule id is on after the config and the CLI:

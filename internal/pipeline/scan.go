@@ -4,6 +4,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/envdoctor/envdoctor/internal/project"
 )
@@ -238,7 +239,7 @@ func scanYAML(lines []string) []lineInfo {
 }
 
 // heredocPattern finds BuildKit heredoc openers (<<EOF, <<-EOF, <<"EOF").
-var heredocPattern = regexp.MustCompile(`(?:^|\s)\d*<<(-?)(["']?)([A-Za-z0-9_.-]+)(["']?)`)
+var heredocPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:^|\s)\d*<<(-?)(["']?)([A-Za-z0-9_.-]+)(["']?)`) })
 
 type heredoc struct {
 	word  string
@@ -286,7 +287,7 @@ func scanDockerfile(lines []string) []lineInfo {
 				info.instr = instr
 			}
 			if instr == "RUN" || instr == "COPY" || instr == "ADD" {
-				for _, m := range heredocPattern.FindAllStringSubmatch(line, -1) {
+				for _, m := range heredocPattern().FindAllStringSubmatch(line, -1) {
 					if m[2] != m[4] {
 						continue
 					}

@@ -16,6 +16,7 @@ package ports
 import (
 	"fmt"
 	"net"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -84,7 +85,9 @@ type Published struct {
 	Protocol      string
 }
 
-// Expand lists the model entries compose makes of the spec, in nat's order.
+// Expand lists the model entries compose makes of the spec, in compose-go's
+// order: types.ParsePortConfig sorts nat's "port/proto" keys as strings, so
+// "0-10" gives 0, 1, 10, 2, ... (found by FuzzParseShort).
 func (s Spec) Expand() []Published {
 	// Not Len: container port 0 is accepted (and is one entry).
 	n := s.ContainerPort.End - s.ContainerPort.Start + 1
@@ -99,6 +102,13 @@ func (s Spec) Expand() []Published {
 			host = strconv.Itoa(s.HostPort.Start + i)
 		}
 		out = append(out, Published{HostIP: s.HostIP, HostPort: host, ContainerPort: s.ContainerPort.Start + i, Protocol: s.Protocol})
+	}
+	if n > 1 && len(strconv.Itoa(s.ContainerPort.Start)) != len(strconv.Itoa(s.ContainerPort.End)) {
+		// Only a range whose numbers differ in length sorts differently
+		// as strings.
+		sort.SliceStable(out, func(i, j int) bool {
+			return strconv.Itoa(out[i].ContainerPort) < strconv.Itoa(out[j].ContainerPort)
+		})
 	}
 	return out
 }
@@ -176,6 +186,9 @@ func parseHostIP(raw string) (string, error) {
 			return "", fmt.Errorf("host IP %q: write an IPv6 address in brackets, for example [%s]", raw, raw)
 		}
 		return "", fmt.Errorf("host IP %q is not an IP address", raw)
+	}
+	if ip == "" {
+		return "", nil // "[]": no address, as nat reads it (found by FuzzParseShort)
 	}
 	if net.ParseIP(ip) == nil {
 		return "", fmt.Errorf("host IP %q is not an IP address", ip)

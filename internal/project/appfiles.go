@@ -1,7 +1,6 @@
 package project
 
 import (
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -80,25 +79,19 @@ func (l *loader) loadAppFiles() {
 	for _, d := range a.Dirs {
 		for _, name := range AppFileNames() {
 			p := filepath.Join(l.root, filepath.FromSlash(d), filepath.FromSlash(name))
-			if data, ok := readSmallFile(p); ok {
+			if data, ok := l.readSmallFile(p); ok {
 				a.files[path.Join(d, name)] = data
 			}
 		}
 	}
 }
 
-// readSmallFile reads a regular file of at most maxAppFile bytes.
-func readSmallFile(p string) (string, bool) {
-	fi, err := os.Stat(p)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxAppFile {
-		return "", false
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		return "", false
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxAppFile))
+// readSmallFile reads a regular file of the project of at most maxAppFile
+// bytes (through safefs: not a link out of the project, not a pipe).
+func (l *loader) readSmallFile(p string) (string, bool) {
+	r := l.files
+	r.Max = maxAppFile
+	b, err := r.ReadFile(p)
 	if err != nil {
 		return "", false
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/compose-spec/compose-go/v2/cli"
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -23,6 +25,7 @@ import (
 	"go.yaml.in/yaml/v4"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/safefs"
 )
 
 // ShellEnvironment is how the shell environment is named among EnvSources.
@@ -38,7 +41,7 @@ func (l *loader) loadCompose(ctx context.Context, files []string, shell map[stri
 		cf := &ComposeFile{Path: l.rel(abs), Override: i > 0}
 		src, err := l.readSource(abs)
 		if err != nil {
-			c.LoadErrors = append(c.LoadErrors, SyntaxError{Range: rangeOfFile(cf.Path), Message: fmt.Sprintf("cannot read compose file: %v", err)})
+			c.LoadErrors = append(c.LoadErrors, SyntaxError{Range: rangeOfFile(cf.Path), Message: fmt.Sprintf("cannot read compose file: %v", err), Fix: safefs.FixOf(err)})
 		} else {
 			cf.Source = src
 			root, perr := parseYAML(src)
@@ -65,6 +68,9 @@ func (l *loader) loadCompose(ctx context.Context, files []string, shell map[stri
 			yamlOK = false
 		} else if deep := depthError(cf); deep != nil {
 			c.LoadErrors = append(c.LoadErrors, *deep)
+			yamlOK = false
+		} else if dollars := dollarError(cf); dollars != nil {
+			c.LoadErrors = append(c.LoadErrors, *dollars)
 			yamlOK = false
 		}
 	}
@@ -111,13 +117,14 @@ func (l *loader) interpolationEnvFiles(shell map[string]string) ([]*EnvFile, err
 		return nil, nil
 	}
 	abs := filepath.Join(l.root, ".env")
-	if !isRegularFile(abs) {
+	if fi, err := os.Stat(abs); err != nil && errors.Is(err, fs.ErrNotExist) || err == nil && fi.IsDir() {
 		return nil, nil // no .env: compose reads nothing
 	}
 	src, err := l.readSource(abs)
 	if err != nil {
-		// docker compose fails here; we say why and go on without it.
-		l.p.Notes = append(l.p.Notes, fmt.Sprintf(".env: %v: its variables were not used", err))
+		// docker compose fails here (or blocks, on a named pipe); we say
+		// why and go on without it.
+		l.p.Unread = append(l.p.Unread, fmt.Sprintf(".env: %v: its variables were not used", err))
 		return nil, nil
 	}
 	ef := ParseEnvFile(src, RoleDotEnv)
@@ -209,7 +216,7 @@ func (r *unsetRecorder) substitute(value string, mapping template.Mapping) (stri
 
 var logMu sync.Mutex
 
-var notSetWarning = regexp.MustCompile(`^The "([^"]+)" variable is not set\.`)
+var notSetWarning = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^The "([^"]+)" variable is not set\.`) })
 
 // Levels and Fire make the recorder a logrus hook for compose-go's warning
 // "The "X" variable is not set. Defaulting to a blank string."
@@ -217,7 +224,7 @@ func (r *unsetRecorder) Levels() []logrus.Level { return []logrus.Level{logrus.W
 
 // Fire records the variable named by a not-set warning.
 func (r *unsetRecorder) Fire(e *logrus.Entry) error {
-	if m := notSetWarning.FindStringSubmatch(e.Message); m != nil {
+	if m := notSetWarning().FindStringSubmatch(e.Message); m != nil {
 		r.record(m[1], false, "")
 	}
 	return nil
@@ -298,13 +305,7 @@ func (l *loader) composeModel(ctx context.Context, files []string, env map[strin
 	if err != nil {
 		return nil, []SyntaxError{l.composeError(err)}
 	}
-	if resolved, err := model.WithServicesEnvironmentResolved(false); err == nil {
-		model = resolved
-	}
-	if resolved, err := model.WithServicesLabelsResolved(false); err == nil {
-		model = resolved
-	}
-	return model, nil
+	return l.resolveServiceFiles(model), nil
 }
 
 // remoteRefusingLoader claims git and OCI includes so compose-go neither
@@ -332,9 +333,13 @@ func IsRemoteResource(p string) bool {
 }
 
 var (
-	yamlLineRe  = regexp.MustCompile(`(?:yaml: )?line (\d+)(?::(\d+))?: `)
-	errPathRe   = regexp.MustCompile(`^((?:services|networks|volumes|secrets|configs|include|name|version|x-[^.\s]+)(?:\.[^\s:]+)*)`)
-	absPrefixRe = regexp.MustCompile(`(?:validating |parsing |compose file )?"?(/[^\s":]+\.ya?ml)"?:? ?`)
+	yamlLineRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?:yaml: )?line (\d+)(?::(\d+))?: `) })
+	errPathRe  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^((?:services|networks|volumes|secrets|configs|include|name|version|x-[^.\s]+)(?:\.[^\s:]+)*)`)
+	})
+	absPrefixRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?:validating |parsing |compose file )?"?(/[^\s":]+\.ya?ml)"?:? ?`)
+	})
 )
 
 // composeError turns a compose-go error into a located syntax error: a YAML
@@ -345,7 +350,7 @@ func (l *loader) composeError(err error) SyntaxError {
 	}
 	msg := err.Error()
 	file := ""
-	if m := absPrefixRe.FindStringSubmatch(msg); m != nil {
+	if m := absPrefixRe().FindStringSubmatch(msg); m != nil {
 		file = l.rel(m[1])
 		msg = strings.Replace(msg, m[0], "", 1)
 	}
@@ -359,14 +364,14 @@ func (l *loader) composeError(err error) SyntaxError {
 		file = files[0].Path
 	}
 	r := rangeOfFile(file)
-	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+	if m := yamlLineRe().FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
 		r.Start = finding.Pos{Line: line, Col: 1}
 		r.End = r.Start
 		if src := l.p.Sources[file]; src != nil {
 			r = src.LineRange(line)
 		}
-	} else if m := errPathRe.FindStringSubmatch(msg); m != nil {
+	} else if m := errPathRe().FindStringSubmatch(msg); m != nil {
 		path := strings.Split(m[1], ".")
 		for _, cf := range files {
 			if cf.Path != file && file != "" && cf.Path != "" {
@@ -384,14 +389,14 @@ func (l *loader) composeError(err error) SyntaxError {
 			}
 		}
 	}
-	if m := falseSchemaRe.FindStringSubmatch(msg); m != nil {
+	if m := falseSchemaRe().FindStringSubmatch(msg); m != nil {
 		msg = fmt.Sprintf("%s: unknown key %q (not in the Compose Specification)", m[1], m[2])
 	}
 	return SyntaxError{Range: r, Message: strings.TrimSpace(msg)}
 }
 
 // falseSchemaRe matches compose-go's message for a key the schema forbids.
-var falseSchemaRe = regexp.MustCompile(`^(\S+)\.([^.\s]+) false schema$`)
+var falseSchemaRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\S+)\.([^.\s]+) false schema$`) })
 
 // parseYAML parses the first YAML document of a compose file into nodes.
 func parseYAML(src *Source) (*yaml.Node, *SyntaxError) {
@@ -403,7 +408,7 @@ func parseYAML(src *Source) (*yaml.Node, *SyntaxError) {
 		}
 		r := rangeOfFile(src.Path)
 		msg := err.Error()
-		if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+		if m := yamlLineRe().FindStringSubmatch(msg); m != nil {
 			line, _ := strconv.Atoi(m[1])
 			r = src.LineRange(line)
 			if m[2] != "" {
@@ -413,9 +418,36 @@ func parseYAML(src *Source) (*yaml.Node, *SyntaxError) {
 			msg = strings.Replace(msg, m[0], "", 1)
 		}
 		msg = strings.TrimPrefix(msg, "yaml: ")
+		if at, ok := badByte(src.Data, msg); ok {
+			// The YAML reader names no position for these.
+			r = finding.Range{File: src.Path, Start: src.Pos(at), End: src.Pos(at + 1)}
+		}
 		return nil, &SyntaxError{Range: r, Message: "invalid YAML: " + msg}
 	}
 	return &doc, nil
+}
+
+// badByte finds the byte a YAML reader error is about, which the reader
+// does not locate: the first control character, or the first byte that is
+// not UTF-8.
+func badByte(data []byte, msg string) (int, bool) {
+	switch {
+	case strings.Contains(msg, "control characters are not allowed"):
+		for i, b := range data {
+			if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {
+				return i, true
+			}
+		}
+	case strings.Contains(msg, "UTF-8"):
+		for i := 0; i < len(data); {
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size <= 1 {
+				return i, true
+			}
+			i += size
+		}
+	}
+	return 0, false
 }
 
 // includeRef is one top-level include entry as compose-go reported it.
@@ -456,7 +488,7 @@ func (l *loader) indexIncludes(c *Compose) {
 			cf.Root = root
 			dir := filepath.Dir(absPath(inc.workingDir, inc.paths[0]))
 			var read bool
-			cf.Env, read = includeEnv(c.Environment, dir)
+			cf.Env, read = l.includeEnv(c.Environment, dir)
 			cf.EnvSources = append([]string(nil), c.EnvSources...)
 			if read {
 				cf.EnvSources = append(cf.EnvSources, l.rel(filepath.Join(dir, ".env")))
@@ -468,12 +500,12 @@ func (l *loader) indexIncludes(c *Compose) {
 
 // includeEnv is the parent's environment plus the include directory's .env
 // (read reports whether there was one).
-func includeEnv(parent map[string]string, dir string) (env map[string]string, read bool) {
+func (l *loader) includeEnv(parent map[string]string, dir string) (env map[string]string, read bool) {
 	env = make(map[string]string, len(parent))
 	for k, v := range parent {
 		env[k] = v
 	}
-	data, err := os.ReadFile(filepath.Join(dir, ".env"))
+	data, err := l.readFile(filepath.Join(dir, ".env"))
 	if err != nil {
 		return env, false
 	}
@@ -569,7 +601,9 @@ func (l *loader) loadServiceEnvFiles(model *types.Project) {
 			}
 			src, err := l.readSource(abs)
 			if err != nil {
-				continue // CP012 reports a missing env_file from the model
+				// CP012 reports a missing env_file from the model.
+				l.unread(fmt.Sprintf("env_file %s of service %q", l.display(abs), name), err)
+				continue
 			}
 			ef := ParseEnvFile(src, RoleServiceEnvFile)
 			for _, existing := range l.p.EnvFiles {

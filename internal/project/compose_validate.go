@@ -1,6 +1,7 @@
 package project
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/envdoctor/envdoctor/internal/composeschema"
 	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/safefs"
 )
 
 // The model is loaded with compose-go's validation off: compose-go compiles
@@ -104,10 +106,16 @@ func (l *loader) validateCompose(ctx context.Context, files []string, env map[st
 	}
 	dict, err := v.loadModel(files, l.root, details.Environment, opts, nil)
 	var bad *invalid
+	var refused *refusedFile
 	switch {
 	case errors.As(err, &bad):
 		l.includes = v.includes
 		return &bad.SyntaxError
+	case errors.As(err, &refused):
+		// compose-go would read it (and block, or read outside the
+		// project): it does not run.
+		l.includes = v.includes
+		return l.refusedError(refused)
 	case err != nil, len(dict) == 0:
 		return nil // compose-go reports it ("empty compose file")
 	case name == "":
@@ -216,7 +224,13 @@ func (o validationOptions) remotes() []paths.RemoteResource {
 func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping, opts validationOptions, tracker *extendsTracker, dict map[string]any, included []string) (map[string]any, *resetPaths, error) {
 	src, err := v.l.readSource(file)
 	if err != nil {
+		if safefs.IsRefused(err) {
+			return nil, nil, &refusedFile{path: file, err: err}
+		}
 		return nil, nil, errStop
+	}
+	if bad := dollarError(&ComposeFile{Path: src.Path, Source: src}); bad != nil {
+		return nil, nil, &invalid{*bad} // an included or extended file
 	}
 	docs, err := documents(v.l, src)
 	if err != nil {
@@ -276,6 +290,15 @@ func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping,
 			}
 			delete(dict, "version")
 		}
+		// Before compose-go expands the port ranges and splits the
+		// commands into words (limits.go).
+		cf := &ComposeFile{Path: src.Path, Source: src, Root: doc}
+		if bad := portsError(dict, cf); bad != nil {
+			return nil, nil, &invalid{*bad}
+		}
+		if bad := commandError(dict, cf); bad != nil {
+			return nil, nil, &invalid{*bad}
+		}
 		if dict, err = transform.Canonical(dict, false); err != nil {
 			return nil, nil, errStop
 		}
@@ -291,7 +314,7 @@ func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping,
 // node tree already parsed when the file is a compose file of the project.
 func documents(l *loader, src *Source) ([]*yaml.Node, error) {
 	data := src.Data
-	multi := strings.Contains(string(data), "\n---") || strings.Contains(string(data), "\n...")
+	multi := bytes.Contains(data, []byte("\n---")) || bytes.Contains(data, []byte("\n..."))
 	if !multi {
 		for _, cf := range l.p.Compose.Files {
 			if cf.Source == src && cf.Root != nil {
@@ -302,7 +325,7 @@ func documents(l *loader, src *Source) ([]*yaml.Node, error) {
 			}
 		}
 	}
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []*yaml.Node
 	for {
 		var doc yaml.Node

@@ -548,6 +548,11 @@ func (v *composeValidation) applyInclude(workingDir string, env types.Mapping, m
 			}
 			r.EnvFile = envFiles
 		}
+		for _, f := range r.EnvFile {
+			if err := v.l.guardFile(absPath(workingDir, f)); err != nil {
+				return err // compose-go would read it
+			}
+		}
 		fromFiles, err := dotenv.GetEnvFromFile(env, r.EnvFile)
 		if err != nil {
 			return errStop

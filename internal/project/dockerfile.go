@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -189,7 +189,16 @@ func (d *Dockerfile) syntaxError(err error, fromParser bool) *SyntaxError {
 		}
 	}
 	msg = strings.TrimSuffix(strings.TrimSpace(msg), ".")
-	if fromParser {
+	if fromParser && strings.Contains(msg, "line greater than max allowed size") {
+		// bufio.Scanner's limit: BuildKit names no line; the first line
+		// longer than its 64 KiB buffer is the one.
+		for i, l := range dfRawLines(d.Source.Data) {
+			if len(l) >= 65535 {
+				start, end = i+1, i+1
+				break
+			}
+		}
+	} else if fromParser {
 		// BuildKit locates directive errors ("only one escape parser
 		// directive can be used", a bad escape token) one line too early:
 		// it uses the count of lines read before the failing one.
@@ -332,9 +341,31 @@ type InstructionText struct {
 	// JSON is true when the arguments are a JSON array of strings.
 	JSON bool
 
-	d        *Dockerfile
-	pos      []finding.Pos // pos[i] is the place of Text[i] (own lines); len(Text)+1 entries
-	lastLine int           // last line of the logical line (own lines)
+	d *Dockerfile
+	// segs place Text in the file (own lines): one per source line the
+	// instruction spans, Text[seg.start:] starting at seg's line and
+	// column. (A position per byte cost 16 bytes per byte: 700 MB for a
+	// 7 MB line.)
+	segs     []posSeg
+	end      finding.Pos // the place just after Text
+	lastLine int         // last line of the logical line (own lines)
+}
+
+// posSeg is a run of Text that is contiguous in one source line.
+type posSeg struct{ start, line, col0 int }
+
+// posAt is the place of Text[i] in the Dockerfile's own lines; i ==
+// len(Text) is the place just after it.
+func (t *InstructionText) posAt(i int) finding.Pos {
+	if i >= len(t.Text) || len(t.segs) == 0 {
+		return t.end
+	}
+	k := sort.Search(len(t.segs), func(k int) bool { return t.segs[k].start > i }) - 1
+	if k < 0 {
+		k = 0
+	}
+	sg := t.segs[k]
+	return finding.Pos{Line: sg.line, Col: sg.col0 + i - sg.start + 1}
 }
 
 // ArgsText is the argument part of the instruction (shell form: the
@@ -352,10 +383,10 @@ func (t *InstructionText) Range(start, end int) finding.Range {
 	if end < start {
 		end = start
 	}
-	s := t.pos[start]
+	s := t.posAt(start)
 	var e finding.Pos
 	if end > start {
-		e = t.pos[end-1]
+		e = t.posAt(end - 1)
 		e.Col++ // End is exclusive
 	} else {
 		e = s
@@ -380,7 +411,7 @@ func (t *InstructionText) Flag(name string) (InstructionWord, bool) {
 // outside the file.
 func (d *Dockerfile) Instruction(loc []parser.Range) *InstructionText {
 	start, _ := locLines(loc)
-	return d.instructionAt(start)
+	return d.memo.instruction(start, d.instructionAt)
 }
 
 // ArgRange is the exact span of the i-th argument (0-based, after the
@@ -405,17 +436,25 @@ func (d *Dockerfile) FlagRange(loc []parser.Range, name string) (r finding.Range
 	return w.Range, ok
 }
 
-// dfContinuation builds BuildKit's line-continuation regexp for an escape
-// token (parser.directives.setEscapeToken).
-func dfContinuation(esc rune) *regexp.Regexp {
-	s := string(esc)
-	return regexp.MustCompile(`([^\` + s + `])\` + s + `[ \t]*$|^\` + s + `[ \t]*$`)
+// dfTrimContinuation is what BuildKit's continuation regexp
+// (parser.directives.setEscapeToken; dfContinuation in the tests) cuts off a line: a
+// final escape token (blanks after it allowed) that is the whole line or
+// follows a character other than the escape token. ok reports a
+// continuation.
+func dfTrimContinuation(s string, esc byte) (string, bool) {
+	t := strings.TrimRight(s, " \t")
+	i := len(t) - 1
+	if i < 0 || t[i] != esc {
+		return s, false
+	}
+	if i == 0 {
+		return "", true
+	}
+	if t[i-1] == esc {
+		return s, false
+	}
+	return s[:i], true
 }
-
-var (
-	dfContBackslash = dfContinuation('\\')
-	dfContBacktick  = dfContinuation('`')
-)
 
 // instructionAt rebuilds the logical line that starts at line start (own
 // line numbers) the way parser.Parse does.
@@ -424,30 +463,21 @@ func (d *Dockerfile) instructionAt(start int) *InstructionText {
 	if src == nil || start < 1 || start > src.LineCount() {
 		return nil
 	}
-	esc := d.EscapeToken()
-	cont := dfContBackslash
-	if esc == '`' {
-		cont = dfContBacktick
-	}
+	esc := byte(d.EscapeToken())
 	t := &InstructionText{d: d}
 	var text []byte
 	add := func(line int, col0 int, seg string) {
-		for i := 0; i < len(seg); i++ {
-			text = append(text, seg[i])
-			t.pos = append(t.pos, finding.Pos{Line: line, Col: col0 + i + 1})
+		if seg == "" {
+			return
 		}
+		t.segs = append(t.segs, posSeg{start: len(text), line: line, col0: col0})
+		text = append(text, seg...)
 	}
 	// trim cuts the continuation token off a line, like
-	// parser.trimContinuationCharacter.
+	// parser.trimContinuationCharacter: its regexp
+	// `([^\\])\\[ \t]*$|^\\[ \t]*$` (for the escape token), written out.
 	trim := func(s string) (string, bool) {
-		m := cont.FindStringSubmatchIndex(s)
-		if m == nil {
-			return s, false
-		}
-		if m[2] >= 0 {
-			return s[:m[3]], true
-		}
-		return s[:m[0]], true
+		return dfTrimContinuation(s, esc)
 	}
 
 	line := start
@@ -472,17 +502,14 @@ func (d *Dockerfile) instructionAt(start int) *InstructionText {
 	}
 	t.lastLine = line
 	t.Text = string(text)
-	// Sentinel: the position just after the text.
-	endPos := finding.Pos{Line: line, Col: 1}
-	if n := len(t.pos); n > 0 {
-		endPos = t.pos[n-1]
-		endPos.Col++
+	// The position just after the text.
+	if n := len(t.segs); n > 0 {
+		sg := t.segs[n-1]
+		t.end = finding.Pos{Line: sg.line, Col: sg.col0 + len(text) - sg.start + 1}
 	} else {
-		endPos.Line = start
-		endPos.Col = off + 1
+		t.end = finding.Pos{Line: start, Col: off + 1}
 	}
-	t.pos = append(t.pos, endPos)
-	t.split(esc)
+	t.split(rune(esc))
 	return t
 }
 

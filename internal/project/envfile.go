@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/compose-spec/compose-go/v2/dotenv"
@@ -26,7 +27,7 @@ func ParseEnvFile(src *Source, role EnvFileRole) *EnvFile {
 	if err != nil {
 		line := errorLine(err.Error())
 		msg := err.Error()
-		if m := lineErrPrefix.FindStringSubmatch(msg); m != nil {
+		if m := lineErrPrefix().FindStringSubmatch(msg); m != nil {
 			msg = m[2]
 		}
 		r := finding.Range{File: src.Path, Start: finding.Pos{Line: 1, Col: 1}, End: finding.Pos{Line: 1, Col: 1}}
@@ -71,17 +72,17 @@ func unterminated(entries []EnvEntry, src *Source) (EnvEntry, bool) {
 	return EnvEntry{}, false
 }
 
-var lineErrPrefix = regexp.MustCompile(`^line (\d+): (.*)$`)
+var lineErrPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): (.*)$`) })
 
 func errorLine(msg string) int {
-	if m := lineErrPrefix.FindStringSubmatch(msg); m != nil {
+	if m := lineErrPrefix().FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		return n
 	}
 	return 0
 }
 
-var exportPrefix = regexp.MustCompile(`^export\s+`)
+var exportPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^export\s+`) })
 
 // scanEnvEntries follows compose's dotenv grammar: blank lines and lines
 // starting with # are skipped; "export " is dropped; KEY=value or KEY: value;
@@ -94,9 +95,13 @@ func scanEnvEntries(src *Source) []EnvEntry {
 	if strings.HasPrefix(data, "\xef\xbb\xbf") {
 		i = 3 // a UTF-8 BOM, which compose skips
 	}
+	afterQuote := false // the entry continues a line after a closing quote
 	for i < len(data) {
 		// Skip whitespace (including newlines) and comment lines.
 		for i < len(data) && unicode.IsSpace(rune(data[i])) {
+			if data[i] == '\n' {
+				afterQuote = false
+			}
 			i++
 		}
 		if i >= len(data) {
@@ -108,7 +113,7 @@ func scanEnvEntries(src *Source) []EnvEntry {
 			}
 			continue
 		}
-		if loc := exportPrefix.FindStringIndex(data[i:]); loc != nil {
+		if loc := exportPrefix().FindStringIndex(data[i:]); loc != nil {
 			i += loc[1]
 		}
 		keyStart := i
@@ -118,10 +123,12 @@ func scanEnvEntries(src *Source) []EnvEntry {
 		key := strings.TrimRightFunc(data[keyStart:i], unicode.IsSpace)
 		keyEnd := keyStart + len(key)
 		entry := EnvEntry{
-			Key:      key,
-			Line:     src.Pos(keyStart).Line,
-			KeyRange: finding.Range{File: src.Path, Start: src.Pos(keyStart), End: src.Pos(keyEnd)},
+			Key:        key,
+			Line:       src.Pos(keyStart).Line,
+			KeyRange:   finding.Range{File: src.Path, Start: src.Pos(keyStart), End: src.Pos(keyEnd)},
+			AfterQuote: afterQuote,
 		}
+		afterQuote = false
 		if i >= len(data) || data[i] == '\n' {
 			entry.Inherited = true
 			entry.ValueRange = finding.Range{File: src.Path, Start: src.Pos(keyEnd), End: src.Pos(keyEnd)}
@@ -138,7 +145,14 @@ func scanEnvEntries(src *Source) []EnvEntry {
 		entry.ValueRange = finding.Range{File: src.Path, Start: src.Pos(valStart), End: src.Pos(end)}
 		out = append(out, entry)
 		i = end
-		// Skip the rest of the line after a closing quote.
+		if end > valStart && (data[valStart] == '"' || data[valStart] == '\'') && data[end-1] == data[valStart] && end-valStart >= 2 {
+			// After a closing quote compose reads on: blanks, then a
+			// comment or another KEY=value on the same line (A='x' B=2
+			// sets both; found by FuzzParseEnvFile).
+			afterQuote = true
+			continue
+		}
+		// An unquoted value ends the line (what follows is a comment).
 		for i < len(data) && data[i] != '\n' {
 			i++
 		}
@@ -198,12 +212,12 @@ func readEnvValue(data string, i int) (string, int) {
 	return value, i + len(value)
 }
 
-var escapeSeq = regexp.MustCompile(`\\(?:[abcfnrtv$"\\]|0\d{0,3})`)
+var escapeSeq = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\\(?:[abcfnrtv$"\\]|0\d{0,3})`) })
 
 func unescapeDouble(s string) string {
 	// Drop the backslash of escaped quotes first, as compose does.
 	s = strings.ReplaceAll(s, `\"`, `"`)
-	return escapeSeq.ReplaceAllStringFunc(s, func(m string) string {
+	return escapeSeq().ReplaceAllStringFunc(s, func(m string) string {
 		if m == `\$` {
 			return "$"
 		}

@@ -83,12 +83,16 @@ func (g *Git) Ignored(path string) (ignored, ok bool) {
 // It is injected so tests can fake git.
 type GitRunner func(ctx context.Context, dir string, args ...string) ([]byte, error)
 
-// ExecGit is the real GitRunner.
+// ExecGit is the real GitRunner. The repository being linted is not
+// trusted: its .git/config may set core.fsmonitor to a command, which git
+// runs whenever it reads the index (ls-files does); it is turned off. The
+// commands envdoctor runs (rev-parse, ls-files, check-ignore --no-index)
+// run no other configured program.
 func ExecGit(ctx context.Context, dir string, args ...string) ([]byte, error) {
 	if _, err := exec.LookPath("git"); err != nil {
 		return nil, errGitMissing
 	}
-	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
+	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir, "-c", "core.fsmonitor=false"}, args...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

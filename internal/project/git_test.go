@@ -114,3 +114,35 @@ func write(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestExecGitRunsNoRepositoryCommand: a repository whose config sets
+// core.fsmonitor to a command (which `git ls-files` would run) does not make
+// envdoctor execute it.
+func TestExecGitRunsNoRepositoryCommand(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	marker := filepath.Join(t.TempDir(), "executed")
+	gitCmd := func(args ...string) {
+		cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Skipf("git %v: %v: %s", args, err, out)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM scratch\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitCmd("init", "-q")
+	gitCmd("add", "Dockerfile")
+	gitCmd("commit", "-qm", "x")
+	gitCmd("config", "core.fsmonitor", "touch "+marker+"; echo")
+	g := NewGit(ExecGit, dir, []string{"Dockerfile"})
+	if tracked, ok := g.Tracked("Dockerfile"); !ok || !tracked {
+		t.Fatalf("Dockerfile tracked = %v, %v (%s)", tracked, ok, g.Why())
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("git ran the repository's core.fsmonitor command")
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/safefs"
 )
 
 // Options are the docker compose command-line settings that shape a project.
@@ -80,6 +81,17 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 	if err != nil {
 		return nil, err
 	}
+	_, shellComposeFile := env["COMPOSE_FILE"]
+	if len(opt.ComposeFiles) == 0 && !shellComposeFile && discoveryEnv["COMPOSE_FILE"] != "" {
+		// COMPOSE_FILE from the project's own .env: the project may not
+		// point envdoctor at a file outside it.
+		boundary := safefs.BoundaryOf(absDir)
+		for _, f := range composeFiles {
+			if real, err := filepath.EvalSymlinks(f); err == nil && !safefs.Within(real, boundary) {
+				return nil, loadErrorf("COMPOSE_FILE (from .env) names %s, outside the project: not read", f)
+			}
+		}
+	}
 	root := absDir
 	if opt.ProjectDirectory != "" {
 		root = absPath(opt.WorkingDir, opt.ProjectDirectory)
@@ -92,7 +104,18 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 		root = filepath.Dir(composeFiles[0])
 	}
 
-	l := &loader{root: root, opt: opt, p: &Project{Root: root, Sources: map[string]*Source{}}}
+	l := &loader{root: root, opt: opt, p: &Project{Root: root, Sources: map[string]*Source{}},
+		files: safefs.Reader{Boundary: safefs.BoundaryOf(root), Max: opt.MaxFileSize}, trusted: map[string]bool{}}
+	// The files named on the command line (or by the shell's COMPOSE_FILE)
+	// are read wherever they are: the user chose them.
+	if len(opt.ComposeFiles) > 0 || shellComposeFile {
+		for _, f := range composeFiles {
+			l.trusted[f] = true
+		}
+	}
+	for _, f := range opt.EnvFiles {
+		l.trusted[absPath(opt.WorkingDir, f)] = true
+	}
 	if len(composeFiles) > 0 {
 		if err := l.loadCompose(ctx, composeFiles, env); err != nil {
 			return nil, err
@@ -121,6 +144,10 @@ type loader struct {
 	p        *Project
 	includes []includeRef
 	castKeys map[string]bool // see prunedCasts
+	// files reads inside the project only (safefs); trusted paths, named
+	// on the command line, are read wherever they are.
+	files   safefs.Reader
+	trusted map[string]bool
 }
 
 func requireDir(given, abs string) error {
@@ -210,7 +237,7 @@ func discoverComposeFiles(dir string, opt Options, env map[string]string) ([]str
 	var out []string
 	for _, name := range DefaultComposeFiles {
 		p := filepath.Join(dir, name)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+		if isComposeCandidate(p) {
 			out = append(out, p)
 			break
 		}
@@ -220,12 +247,23 @@ func discoverComposeFiles(dir string, opt Options, env map[string]string) ([]str
 	}
 	for _, name := range DefaultOverrideFiles {
 		p := filepath.Join(dir, name)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+		if isComposeCandidate(p) {
 			out = append(out, p)
 			break
 		}
 	}
 	return out, nil
+}
+
+// isComposeCandidate: an entry with a compose file name that is not a
+// directory. A named pipe, a device or a broken link is found too, so that
+// the loader says why it is not read (CP000) instead of ignoring it.
+func isComposeCandidate(p string) bool {
+	if _, err := os.Lstat(p); err != nil {
+		return false
+	}
+	fi, err := os.Stat(p)
+	return err != nil || !fi.IsDir()
 }
 
 // rel returns the slash-separated path of abs relative to the project root.
@@ -243,33 +281,57 @@ func (l *loader) readSource(abs string) (*Source, error) {
 	if s, ok := l.p.Sources[rel]; ok {
 		return s, nil
 	}
-	fi, err := os.Stat(abs)
+	data, err := l.readFile(abs)
 	if err != nil {
-		return nil, unwrapPathError(err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file")
-	}
-	f, err := os.Open(abs)
-	if err != nil {
-		return nil, unwrapPathError(err)
-	}
-	defer f.Close()
-	data := make([]byte, 0, min(fi.Size(), l.opt.MaxFileSize)+1)
-	buf := make([]byte, 32*1024)
-	for int64(len(data)) <= l.opt.MaxFileSize {
-		n, err := f.Read(buf)
-		data = append(data, buf[:n]...)
-		if err != nil {
-			break
-		}
-	}
-	if int64(len(data)) > l.opt.MaxFileSize {
-		return nil, fmt.Errorf("larger than %d MiB, not read", l.opt.MaxFileSize>>20)
+		return nil, err
 	}
 	s := NewSource(rel, data)
 	l.p.Sources[rel] = s
 	return s, nil
+}
+
+// readFile reads a file of the project through the safefs guard: only a
+// regular file, inside the project unless the user named it, of at most
+// MaxFileSize bytes.
+func (l *loader) readFile(abs string) ([]byte, error) {
+	r := l.files
+	if l.trusted[abs] {
+		r.Boundary = ""
+	}
+	data, err := r.ReadFile(abs)
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	return data, nil
+}
+
+// checkFile says whether readFile would read abs, without reading it.
+func (l *loader) checkFile(abs string) error {
+	r := l.files
+	if l.trusted[abs] {
+		r.Boundary = ""
+	}
+	return unwrapPathError(r.Check(abs))
+}
+
+// display is how a message names a file: root-relative inside the
+// project's boundary, absolute outside it ("/dev/zero", not
+// "../../../dev/zero").
+func (l *loader) display(abs string) string {
+	if l.files.Boundary != "" && !safefs.Within(filepath.Clean(abs), l.files.Boundary) {
+		if real, err := filepath.EvalSymlinks(filepath.Dir(abs)); err != nil || !safefs.Within(real, l.files.Boundary) {
+			return filepath.ToSlash(filepath.Clean(abs))
+		}
+	}
+	return l.rel(abs)
+}
+
+// unread records a file the loader refused to read (safefs), for the
+// note printed on every run.
+func (l *loader) unread(what string, err error) {
+	if safefs.IsRefused(err) {
+		l.p.Unread = append(l.p.Unread, fmt.Sprintf("%s: %v", what, err))
+	}
 }
 
 // findStandaloneDockerfiles finds Dockerfile, Containerfile, Dockerfile.*
@@ -338,7 +400,7 @@ func (l *loader) loadDockerfile(abs string, ctx *BuildContext) *Dockerfile {
 	var df *Dockerfile
 	if err != nil {
 		rel := l.rel(abs)
-		df = &Dockerfile{Path: rel, ParseError: &SyntaxError{Range: rangeOfFile(rel), Message: fmt.Sprintf("cannot read Dockerfile: %v", err)}}
+		df = &Dockerfile{Path: rel, ParseError: &SyntaxError{Range: rangeOfFile(rel), Message: fmt.Sprintf("cannot read Dockerfile: %v", err), Fix: safefs.FixOf(err)}}
 	} else {
 		df = ParseDockerfile(src.Path, src)
 	}
@@ -362,8 +424,15 @@ func (l *loader) loadDockerignores() {
 		}
 		candidates = append(candidates, filepath.Join(l.root, filepath.FromSlash(c.Dir), ".dockerignore"))
 		for _, p := range candidates {
-			if _, err := l.readSource(p); err == nil {
+			_, err := l.readSource(p)
+			if err == nil {
 				c.Dockerignore = l.rel(p)
+				break
+			}
+			if safefs.IsRefused(err) {
+				// BuildKit would read it: say it was not checked, and
+				// do not fall back to the next candidate.
+				l.unread(l.rel(p), err)
 				break
 			}
 		}
@@ -374,9 +443,11 @@ func (l *loader) loadDockerignores() {
 func (l *loader) loadExampleEnvFiles() {
 	for _, name := range []string{".env.example", ".env.sample", ".env.dist"} {
 		abs := filepath.Join(l.root, name)
-		if src, err := l.readSource(abs); err == nil {
+		src, err := l.readSource(abs)
+		if err == nil {
 			l.p.EnvFiles = append(l.p.EnvFiles, ParseEnvFile(src, RoleExample))
 		}
+		l.unread(name, err)
 	}
 }
 

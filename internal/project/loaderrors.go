@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v4"
 
@@ -15,7 +16,7 @@ import (
 )
 
 // envFileErrorRe is compose-go's error for an env file it cannot parse.
-var envFileErrorRe = regexp.MustCompile(`failed to read (\S+): line (\d+): (.*)`)
+var envFileErrorRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`failed to read (\S+): line (\d+): (.*)`) })
 
 // refineComposeError turns the compose-go errors that name no line into a
 // finding at the entry the user must edit: a file that an include or an
@@ -30,7 +31,7 @@ func (l *loader) refineComposeError(err error) (SyntaxError, bool) {
 				Message: fmt.Sprintf("the file must be a mapping (services:, networks:, volumes:...), not %s", kindName(top))}, true
 		}
 	}
-	if m := envFileErrorRe.FindStringSubmatch(msg); m != nil {
+	if m := envFileErrorRe().FindStringSubmatch(msg); m != nil {
 		// An included project's .env that compose-go cannot parse.
 		if src := l.p.Sources[l.relMaybe(m[1])]; src != nil {
 			line, _ := strconv.Atoi(m[2])
@@ -52,7 +53,7 @@ func (l *loader) refineComposeError(err error) (SyntaxError, bool) {
 // unreadableReference locates the include or extends entry naming a file
 // that cannot be read.
 func (l *loader) unreadableReference(pe *fs.PathError) SyntaxError {
-	rel := l.rel(pe.Path)
+	rel := l.display(pe.Path)
 	reason := pe.Err.Error()
 	for _, cf := range l.parsedComposeFiles() {
 		dir := filepath.Dir(filepath.Join(l.root, filepath.FromSlash(cf.file.Path)))

@@ -50,6 +50,11 @@ type Project struct {
 
 	// scans caches the secret scans of files (ScanSecrets, secretscan.go).
 	scans secretScans
+	// Unread are the files the loader refused to read, each with why: a
+	// file outside the project (a symbolic link to /etc/passwd, an
+	// env_file: ../../etc/passwd), a named pipe or a device, a file
+	// larger than Options.MaxFileSize. Said on every run, unlike Notes.
+	Unread []string
 }
 
 // Source is the content of one file with a line index.
@@ -123,6 +128,9 @@ func (s *Source) LineRange(n int) finding.Range {
 type SyntaxError struct {
 	Range   finding.Range
 	Message string
+	// Fix is the advice when the loader knows it (a file it refused to
+	// read, a limit it stopped at); empty for the parsers' own errors.
+	Fix string
 }
 
 // Compose is the compose side of the project.
@@ -243,6 +251,9 @@ type EnvEntry struct {
 	ValueRange finding.Range
 	// Inherited is a bare KEY line that takes its value from the shell.
 	Inherited bool
+	// AfterQuote marks an entry that follows a closing quote on the same
+	// line (A='x' B=2: compose sets B too).
+	AfterQuote bool
 }
 
 // Dockerfile is one parsed Dockerfile.
@@ -278,6 +289,10 @@ type Dockerfile struct {
 	Context *BuildContext
 	// Services names the compose services built from it.
 	Services []string
+
+	// memo holds what is derived from the text once and asked for by
+	// several rules (memo.go).
+	memo dfMemo
 }
 
 // BuildContext is a directory sent to the engine by a build.

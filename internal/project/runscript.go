@@ -48,6 +48,10 @@ func (d *Dockerfile) RunScript(run *instructions.RunCommand) *RunScript {
 	if run == nil || d.Source == nil {
 		return nil
 	}
+	return d.memo.runScript(run, d.parseRunScript)
+}
+
+func (d *Dockerfile) parseRunScript(run *instructions.RunCommand) *RunScript {
 	loc := run.Location()
 	in := d.Instruction(loc)
 	if in == nil {
@@ -162,11 +166,7 @@ func (rs *RunScript) pos(off int, end bool) finding.Pos {
 	}
 	in := rs.Instr
 	if rs.textLen >= 0 && off < rs.textLen || len(rs.bodyStarts) == 0 || off < rs.bodyStarts[0] {
-		i := rs.base + off
-		if i >= len(in.pos) {
-			i = len(in.pos) - 1
-		}
-		return in.pos[i]
+		return in.posAt(rs.base + off)
 	}
 	k := 0
 	for k+1 < len(rs.bodyStarts) && rs.bodyStarts[k+1] <= off {

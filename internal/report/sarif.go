@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 	"github.com/envdoctor/envdoctor/internal/fingerprint"
@@ -322,14 +323,14 @@ func category(id string) string {
 	return ""
 }
 
-var whyHeading = regexp.MustCompile(`(?i)^##\s+why\b`)
+var whyHeading = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^##\s+why\b`) })
 
 // whyParagraph returns the first paragraph of a doc's "## Why…" section,
 // its lines joined by spaces, or "" when there is none.
 func whyParagraph(doc string) string {
 	lines := strings.Split(strings.ReplaceAll(doc, "\r\n", "\n"), "\n")
 	for i, l := range lines {
-		if !whyHeading.MatchString(strings.TrimSpace(l)) {
+		if !whyHeading().MatchString(strings.TrimSpace(l)) {
 			continue
 		}
 		var para []string

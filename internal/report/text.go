@@ -144,6 +144,7 @@ func writeExcerpt(b *strings.Builder, in *Input, sev *color.Color, r finding.Ran
 	if !ok {
 		return
 	}
+	text, r = clipLine(text, r)
 	ex := newExcerpt(text)
 	num := strconv.Itoa(r.Start.Line)
 	b.WriteString(strings.TrimRight("  "+num+" | "+ex.text, " ") + "\n")
@@ -163,6 +164,45 @@ func writeExcerpt(b *strings.Builder, in *Input, sev *color.Color, r finding.Ran
 	}
 	gutter := "  " + strings.Repeat(" ", len(num)) + " | "
 	b.WriteString(gutter + strings.Repeat(" ", from) + sev.Sprint(strings.Repeat("^", to-from)) + "\n")
+}
+
+// maxExcerpt is the most bytes of a source line the text report shows: a
+// minified or generated line (or a hostile 7 MB one) is cut to a window
+// around the finding, marked with … at the cut ends.
+const maxExcerpt = 480
+
+// clipLine cuts a line longer than maxExcerpt to a window that starts a
+// little before r's start, and shifts r's columns to match.
+func clipLine(text string, r finding.Range) (string, finding.Range) {
+	if len(text) <= maxExcerpt {
+		return text, r
+	}
+	lo := 0
+	if r.Start.Col > 0 {
+		lo = min(max(0, r.Start.Col-1-maxExcerpt/4), len(text))
+	}
+	hi := min(len(text), lo+maxExcerpt)
+	for lo > 0 && lo < len(text) && !utf8.RuneStart(text[lo]) {
+		lo--
+	}
+	for hi < len(text) && !utf8.RuneStart(text[hi]) {
+		hi++
+	}
+	const mark = "…"
+	out, shift := text[lo:hi], -lo
+	if lo > 0 {
+		out, shift = mark+out, shift+len(mark)
+	}
+	if hi < len(text) {
+		out += mark
+	}
+	if r.Start.Col > 0 {
+		r.Start.Col += shift
+	}
+	if r.End.Line == r.Start.Line && r.End.Col > 0 {
+		r.End.Col = min(r.End.Col+shift, len(out)+1)
+	}
+	return out, r
 }
 
 // excerpt is a source line made safe and aligned for a terminal: tabs are

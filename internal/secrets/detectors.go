@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // genericID is the detector of high-entropy values under secret-named keys.
@@ -281,8 +282,10 @@ func jwtHeaderOK(tok []byte) bool {
 }
 
 var (
-	pemHeader = regexp.MustCompile(`^-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----`)
-	pemKinds  = map[string]string{
+	pemHeader = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----`)
+	})
+	pemKinds = map[string]string{
 		"PRIVATE KEY": "private key", "RSA PRIVATE KEY": "RSA private key", "EC PRIVATE KEY": "EC private key",
 		"DSA PRIVATE KEY": "DSA private key", "OPENSSH PRIVATE KEY": "OpenSSH private key",
 		"ENCRYPTED PRIVATE KEY": "encrypted private key", "PGP PRIVATE KEY BLOCK": "PGP private key block",
@@ -299,7 +302,7 @@ const maxKeyBody = 64 << 10
 func scanPrivateKey(s *scan, di, start int) int {
 	data := s.data
 	head := data[start:min(len(data), start+64)]
-	loc := pemHeader.FindSubmatchIndex(head)
+	loc := pemHeader().FindSubmatchIndex(head)
 	if loc == nil {
 		return start + 1
 	}
@@ -348,8 +351,10 @@ func scanPrivateKey(s *scan, di, start int) int {
 }
 
 var (
-	saType = regexp.MustCompile(`"type"\s*:\s*"service_account"`)
-	saKey  = regexp.MustCompile(`^"private_key"[ \t]{0,8}:[ \t]{0,8}"(-----BEGIN [A-Z ]{0,20}PRIVATE KEY-----[^"]{64,})"`)
+	saType = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"type"\s*:\s*"service_account"`) })
+	saKey  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^"private_key"[ \t]{0,8}:[ \t]{0,8}"(-----BEGIN [A-Z ]{0,20}PRIVATE KEY-----[^"]{64,})"`)
+	})
 )
 
 // saWindow bounds how far from "type": "service_account" the private key
@@ -363,7 +368,7 @@ const saWindow = 16 << 10
 func scanServiceAccount(s *scan, di, start int) int {
 	data := s.data
 	a := max(0, start-24)
-	if !saType.Match(data[a:min(len(data), start+len("service_account")+1)]) {
+	if !saType().Match(data[a:min(len(data), start+len("service_account")+1)]) {
 		return start + 1
 	}
 	from, hi := max(0, start-saWindow, s.saScanned), min(len(data), start+saWindow)
@@ -376,7 +381,7 @@ func scanServiceAccount(s *scan, di, start int) int {
 		k += from
 		from = k + 1
 		s.saScanned = from
-		loc := saKey.FindSubmatchIndex(data[k:min(len(data), k+maxKeyBody)])
+		loc := saKey().FindSubmatchIndex(data[k:min(len(data), k+maxKeyBody)])
 		if loc == nil {
 			continue
 		}

@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/envdoctor/envdoctor/internal/benchgen"
+)
+
+// BenchmarkLintDockerfile2000 lints a generated Dockerfile of 2,000
+// instructions (internal/benchgen.Dockerfile; issue 4's benchmark) built
+// by a one-service compose file: load, every rule, the text report.
+// bench/dockerfile.sh times the same file against dockerfilelint.
+func BenchmarkLintDockerfile2000(b *testing.B) {
+	dir := b.TempDir()
+	if err := benchgen.WriteDockerfile(dir, 2000); err != nil {
+		b.Fatal(err)
+	}
+	env := Env{
+		Stdout: io.Discard, Stderr: io.Discard,
+		Getwd:      func() (string, error) { return dir, nil },
+		IsTerminal: func(io.Writer) bool { return false },
+	}
+	b.ReportAllocs()
+	cpu0, ok := processCPU()
+	for b.Loop() {
+		if code := Run(context.Background(), []string{"lint"}, env); code == ExitError {
+			b.Fatalf("exit %d", code)
+		}
+	}
+	if cpu1, ok1 := processCPU(); ok && ok1 {
+		b.ReportMetric(float64((cpu1-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	}
+}
+
+func TestGeneratedDockerfileHasNInstructions(t *testing.T) {
+	text := benchgen.Dockerfile(2000)
+	n := 0
+	for _, line := range strings.Split(text, "\n") {
+		if line != "" && !strings.HasPrefix(line, " ") {
+			n++
+		}
+	}
+	if n != 2000 {
+		t.Fatalf("%d instructions", n)
+	}
+}
