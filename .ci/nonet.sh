@@ -47,7 +47,9 @@ while IFS= read -r call; do
   case "$call" in
     socket\(*) ok=1 ;; # making a socket reaches nothing; connect and bind are checked
     connect\(*AF_UNIX*)
-      [[ $call == *"sun_path=\"$engine\""* ]] && ok=1 ;;
+      # The engine, or the docker CLI's own plugin socket (docker compose
+      # version: the CLI talks to its plugin on the same machine).
+      [[ $call == *"sun_path=\"$engine\""* || $call == *'sun_path="/var/run/docker-cli.sock"'* || $call == *'sun_path=@"docker_cli_'* ]] && ok=1 ;;
     connect\(*AF_INET*)
       a=$(addr_of "$call"); p=$(port_of "$call")
       is_loopback "$a" && [[ $ports == *" $p "* ]] && ok=1 ;;
