@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -91,6 +93,12 @@ type GitRunner func(ctx context.Context, dir string, args ...string) ([]byte, er
 func ExecGit(ctx context.Context, dir string, args ...string) ([]byte, error) {
 	if _, err := exec.LookPath("git"); err != nil {
 		return nil, errGitMissing
+	}
+	// A work tree has a .git entry in dir or above it (unless GIT_DIR says
+	// otherwise): a few stats answer "not a repository" without starting
+	// a process, which costs more than the rest of a small lint.
+	if len(args) > 0 && args[0] == "rev-parse" && os.Getenv("GIT_DIR") == "" && !hasGitEntry(dir) {
+		return nil, fmt.Errorf("git rev-parse: %s is not in a git repository", dir)
 	}
 	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir, "-c", "core.fsmonitor=false"}, args...)...)
 	var stderr bytes.Buffer
@@ -196,5 +204,20 @@ func (g *Git) CheckIgnored(paths []string) {
 			}
 		}
 		todo = todo[n:]
+	}
+}
+
+// hasGitEntry reports whether dir or one of its parents holds a .git
+// directory or file (a worktree or submodule link).
+func hasGitEntry(dir string) bool {
+	for d := filepath.Clean(dir); ; {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return true
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return false
+		}
+		d = parent
 	}
 }

@@ -146,3 +146,19 @@ func TestExecGitRunsNoRepositoryCommand(t *testing.T) {
 		t.Fatal("git ran the repository's core.fsmonitor command")
 	}
 }
+
+func TestExecGitOutsideARepositoryStartsNoProcess(t *testing.T) {
+	dir := t.TempDir()
+	if hasGitEntry(dir) {
+		t.Skip("the temporary directory is inside a git repository")
+	}
+	if _, err := ExecGit(context.Background(), dir, "rev-parse", "--is-inside-work-tree"); err == nil || !strings.Contains(err.Error(), "not in a git repository") {
+		t.Errorf("err = %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".git"), []byte("gitdir: elsewhere\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !hasGitEntry(filepath.Join(dir, "sub", "dir")) {
+		t.Error("a .git file above was not found")
+	}
+}
