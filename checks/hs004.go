@@ -432,7 +432,10 @@ func changedAfter(p *Probe, t time.Time) string {
 			files = append(files, e.Path)
 		}
 	}
-	newest, name := t, ""
+	// Files written together with the data (a checkout, a copy, a test)
+	// are not "changed since": only a change clearly later counts.
+	const together = 2 * time.Second
+	newest, name := t.Add(together), ""
 	for _, f := range files {
 		fi, err := p.Env.Stat(filepath.Join(p.Project.Root, filepath.FromSlash(f)))
 		if err == nil && fi.ModTime().After(newest) {
