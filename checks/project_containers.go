@@ -53,3 +53,18 @@ func engineForProject(ctx context.Context, p *Probe) (*Engine, bool) {
 	}
 	return e, true
 }
+
+// containersOrSkip lists the project's containers (stopped ones too when
+// all), or skips the probe saying why there are none to check.
+func containersOrSkip(ctx context.Context, p *Probe, e *Engine, all bool) ([]dockerengine.Container, bool) {
+	cs, err := projectContainers(ctx, e, p.Project.Name, all)
+	if err != nil {
+		p.Skip("cannot list the project's containers: %v", err)
+		return nil, false
+	}
+	if len(cs) == 0 {
+		p.Skip("compose project %q is not running", p.Project.Name)
+		return nil, false
+	}
+	return cs, true
+}

@@ -34,13 +34,8 @@ func serviceUnhealthy() *Check {
 			if !ok {
 				return
 			}
-			cs, err := projectContainers(ctx, e, p.Project.Name, true)
-			if err != nil {
-				p.Skip("cannot list the project's containers: %v", err)
-				return
-			}
-			if len(cs) == 0 {
-				p.Skip("compose project %q is not running", p.Project.Name)
+			cs, ok := containersOrSkip(ctx, p, e, true)
+			if !ok {
 				return
 			}
 			running := 0

@@ -47,13 +47,8 @@ func portNotAnswering() *Check {
 				p.Skip("cannot open connections here")
 				return
 			}
-			cs, err := projectContainers(ctx, e, p.Project.Name, false)
-			if err != nil {
-				p.Skip("cannot list the project's containers: %v", err)
-				return
-			}
-			if len(cs) == 0 {
-				p.Skip("compose project %q is not running", p.Project.Name)
+			cs, ok := containersOrSkip(ctx, p, e, false)
+			if !ok {
 				return
 			}
 			answering := 0
