@@ -39,6 +39,10 @@ type Options struct {
 	// docker compose does, instead of validateCompose: the reference the
 	// tests compare the validation phase with.
 	composeGoValidation bool
+	// composeGoModel lets compose-go load the model again after the
+	// validation phase instead of finishModel: the reference the tests
+	// compare finishModel with.
+	composeGoModel bool
 }
 
 // LoadError is a problem that stops the whole load (exit code 2): a missing

@@ -154,6 +154,9 @@ type Compose struct {
 	// recorded holds what compose-go's own substitution left unset, to
 	// check the located Unset against it.
 	recorded *unsetRecorder
+	// finished: finishModel built Model from the validation phase's work
+	// (compose-go did not load the files again).
+	finished bool
 }
 
 // ComposeFile is one compose YAML file with its node tree.
