@@ -339,8 +339,13 @@ type serviceRun struct {
 	dirs     []string
 }
 
-// serviceRuns lists the active services, sorted by name, with what they run.
+// serviceRuns lists the active services, sorted by name, with what they
+// run. The list is computed once per project; callers must not change it.
 func serviceRuns(p *project.Project) []*serviceRun {
+	return projectFact(p, "serviceRuns", nil, func() []*serviceRun { return findServiceRuns(p) })
+}
+
+func findServiceRuns(p *project.Project) []*serviceRun {
 	c := p.Compose
 	if c == nil || c.Model == nil {
 		return nil

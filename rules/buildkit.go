@@ -77,7 +77,7 @@ type bkWarning struct {
 }
 
 // bkParseWarnings returns the loader's parse-time warnings of one check.
-func bkParseWarnings(d *project.Dockerfile, rule string) []bkWarning {
+func bkParseWarnings(_ *project.Project, d *project.Dockerfile, rule string) []bkWarning {
 	var out []bkWarning
 	for _, w := range d.Lint {
 		if w.RuleName == rule {
@@ -91,7 +91,7 @@ func bkParseWarnings(d *project.Dockerfile, rule string) []bkWarning {
 // BuildKit's checks are warnings; "# check=error=true" makes the build fail
 // on them, so envdoctor reports them as errors in that file), and a
 // function that turns one warning into a finding (its exact range and fix).
-func bkCheck(id, name, title string, fixable bool, warnings func(*project.Dockerfile, string) []bkWarning,
+func bkCheck(id, name, title string, fixable bool, warnings func(*project.Project, *project.Dockerfile, string) []bkWarning,
 	toFinding func(d *project.Dockerfile, w bkWarning) finding.Finding) *Rule {
 	return &Rule{
 		ID:       id,
@@ -103,7 +103,7 @@ func bkCheck(id, name, title string, fixable bool, warnings func(*project.Docker
 		Run: func(p *Pass) {
 			seen := reportOnce{}
 			for _, d := range p.Project.Dockerfiles {
-				for _, w := range warnings(d, name) {
+				for _, w := range warnings(p.Project, d, name) {
 					f := toFinding(d, w)
 					f.RuleID = p.Rule.ID
 					f.Severity = p.Rule.Severity
@@ -125,11 +125,12 @@ func bkCheck(id, name, title string, fixable bool, warnings func(*project.Docker
 	}
 }
 
-// bkDispatchWarnings runs the dispatch-time checks over d and returns the
-// warnings of one check.
-func bkDispatchWarnings(d *project.Dockerfile, rule string) []bkWarning {
+// bkDispatchWarnings returns the warnings of one dispatch-time check over
+// d. The checks run once per Dockerfile for all the DF1xx rules.
+func bkDispatchWarnings(p *project.Project, d *project.Dockerfile, rule string) []bkWarning {
+	all := projectFact(p, "bkDispatch", d, func() []bkWarning { return bkDispatch(d, "") })
 	var out []bkWarning
-	for _, w := range bkDispatch(d, rule) {
+	for _, w := range all {
 		if w.Rule == rule {
 			out = append(out, w)
 		}

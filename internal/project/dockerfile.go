@@ -420,6 +420,10 @@ var (
 // instructionAt rebuilds the logical line that starts at line start (own
 // line numbers) the way parser.Parse does.
 func (d *Dockerfile) instructionAt(start int) *InstructionText {
+	return d.cachedInstruction(start, d.readInstruction)
+}
+
+func (d *Dockerfile) readInstruction(start int) *InstructionText {
 	src := d.Source
 	if src == nil || start < 1 || start > src.LineCount() {
 		return nil

@@ -47,6 +47,9 @@ type Project struct {
 	// Notes are things the loader could not check, said once to the user
 	// (for example "git is not installed: tracked files were not checked").
 	Notes []string
+	// derived are the facts rules derive from the model, computed once
+	// (Derived, derived.go).
+	derived derivedFacts
 }
 
 // Source is the content of one file with a line index.
@@ -154,6 +157,9 @@ type Compose struct {
 	// recorded holds what compose-go's own substitution left unset, to
 	// check the located Unset against it.
 	recorded *unsetRecorder
+	// derived are the facts rules derive from the compose files
+	// (Derived, derived.go).
+	derived derivedFacts
 	// finished: finishModel built Model from the validation phase's work
 	// (compose-go did not load the files again).
 	finished bool
@@ -278,6 +284,8 @@ type Dockerfile struct {
 	Context *BuildContext
 	// Services names the compose services built from it.
 	Services []string
+	// cache holds what is derived from the text once (derived.go).
+	cache dockerfileCache
 }
 
 // BuildContext is a directory sent to the engine by a build.

@@ -48,6 +48,10 @@ func (d *Dockerfile) RunScript(run *instructions.RunCommand) *RunScript {
 	if run == nil || d.Source == nil {
 		return nil
 	}
+	return d.cachedRunScript(run, d.parseRunScript)
+}
+
+func (d *Dockerfile) parseRunScript(run *instructions.RunCommand) *RunScript {
 	loc := run.Location()
 	in := d.Instruction(loc)
 	if in == nil {

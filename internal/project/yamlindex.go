@@ -62,7 +62,15 @@ func collectPairs(n *yaml.Node, depth int, visited map[*yaml.Node]bool) [][2]*ya
 		return nil
 	}
 	visited[n] = true
-	var own, merged [][2]*yaml.Node
+	own := make([][2]*yaml.Node, 0, len(n.Content)/2)
+	if !hasMergeKey(n) {
+		// Without merges the pairs are the node's own, in order.
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			own = append(own, [2]*yaml.Node{n.Content[i], n.Content[i+1]})
+		}
+		return own
+	}
+	var merged [][2]*yaml.Node
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -84,7 +92,32 @@ func collectPairs(n *yaml.Node, depth int, visited map[*yaml.Node]bool) [][2]*ya
 	return own
 }
 
+func hasMergeKey(n *yaml.Node) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if isMergeKey(n.Content[i]) {
+			return true
+		}
+	}
+	return false
+}
+
 func mappingGet(n *yaml.Node, key string, depth int) (k, v *yaml.Node) {
+	if n == nil || n.Kind != yaml.MappingNode || depth > 32 {
+		return nil, nil
+	}
+	// The node's own keys come first and win: look there without
+	// flattening the merges.
+	merges := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if isMergeKey(n.Content[i]) {
+			merges = true
+		} else if n.Content[i].Value == key {
+			return n.Content[i], n.Content[i+1]
+		}
+	}
+	if !merges {
+		return nil, nil
+	}
 	for _, kv := range mappingPairs(n, depth) {
 		if kv[0].Value == key {
 			return kv[0], kv[1]
