@@ -63,7 +63,8 @@ func (f *derivedFacts) get(key any, compute func() any) any {
 	return e.v
 }
 
-// dockerfileCache holds a Dockerfile's instruction texts and RUN scripts:
+// dockerfileCache holds a Dockerfile's instruction texts, RUN scripts and
+// FROM expansions:
 // several rules read the same instruction. Their ranges are in the file
 // the Dockerfile is in, so they are cached under the offsets they were
 // computed with (a dockerfile_inline gets its offsets after parsing); and
@@ -72,6 +73,15 @@ type dockerfileCache struct {
 	mu      sync.Mutex
 	instr   map[instrKey]*InstructionText
 	scripts map[scriptKey]*RunScript
+	// meta holds ExpandMetaArgs' results, which depend on the build args
+	// and target the loader sets: only once complete (the load is over).
+	meta     map[string]metaResult
+	complete bool
+}
+
+type metaResult struct {
+	s  string
+	ok bool
 }
 
 type instrKey struct{ line, lineOffset, colOffset int }

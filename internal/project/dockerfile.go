@@ -632,6 +632,17 @@ func (d *Dockerfile) ExpandFromImage(stage instructions.Stage) (image string, ok
 // ExpandMetaArgs expands word with the meta ARGs (see ExpandFromImage); it
 // is how BuildKit expands FROM images and FROM --platform values.
 func (d *Dockerfile) ExpandMetaArgs(word string) (string, bool) {
+	if !d.cache.complete {
+		return d.expandMetaArgs(word)
+	}
+	r := cached(&d.cache.mu, &d.cache.meta, word, func() metaResult {
+		s, ok := d.expandMetaArgs(word)
+		return metaResult{s, ok}
+	})
+	return r.s, r.ok
+}
+
+func (d *Dockerfile) expandMetaArgs(word string) (string, bool) {
 	env := d.metaEnv()
 	env.hitUnknown = false
 	res, err := shell.NewLex(d.EscapeToken()).ProcessWordWithMatches(word, env)

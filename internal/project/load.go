@@ -114,6 +114,9 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 	l.loadAppFiles()
 	l.loadManifests()
 	l.p.Git = NewGit(opt.Git, root, l.gitPaths())
+	for _, d := range l.p.Dockerfiles {
+		d.cache.complete = true // the loader sets nothing more
+	}
 	return l.p, nil
 }
 
