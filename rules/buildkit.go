@@ -211,9 +211,18 @@ func bkDispatch(d *project.Dockerfile, only string) []bkWarning {
 	}
 	lint := linter.New(&cfg)
 
-	stages := make([]*instructions.Stage, len(d.Stages))
-	for i := range d.Stages {
-		stages[i] = &d.Stages[i]
+	// dockerfile2llb expands the words of each command in place, and
+	// BuildKit's Expand methods write back even the unchanged words bkWords
+	// gives them (RUN's records its mounts in the command): the dispatch
+	// works on its own parse of the file's AST, the project's commands
+	// being read by other rules at the same time.
+	parsed, metaArgs, err := instructions.Parse(d.AST.AST, linter.New(&linter.Config{}))
+	if err != nil || len(parsed) != len(d.Stages) {
+		return nil
+	}
+	stages := make([]*instructions.Stage, len(parsed))
+	for i := range parsed {
+		stages[i] = &parsed[i]
 	}
 	bkValidateStageNames(stages, lint, r)
 	bkValidateCommandCasing(stages, lint, r)
@@ -224,9 +233,9 @@ func bkDispatch(d *project.Dockerfile, only string) []bkWarning {
 		target = stages[len(stages)-1].Name
 	}
 	defaults := bkDefaultArgs(d.BuildArgs, target)
-	bkValidateBaseImagesWithDefaultArgs(stages, shlex, defaults, d.MetaArgs, lint, r)
+	bkValidateBaseImagesWithDefaultArgs(stages, shlex, defaults, metaArgs, lint, r)
 
-	globalArgs, declared, ok := bkBuildMetaArgs(defaults, shlex, d.MetaArgs, d.BuildArgs)
+	globalArgs, declared, ok := bkBuildMetaArgs(defaults, shlex, metaArgs, d.BuildArgs)
 	if !ok {
 		return r.out
 	}

@@ -5,8 +5,11 @@ package rules
 
 import (
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 	"github.com/envdoctor/envdoctor/internal/project"
@@ -71,15 +74,36 @@ func (p *Pass) Reportf(r finding.Range, fix *finding.Fix, format string, args ..
 // panicked: the run goes on and the user learns which rule failed.
 const InternalErrorID = "ED000"
 
-// Run runs every rule over the project and returns their findings, in no
-// particular order. A rule that panics becomes one ED000 finding.
+// Run runs every rule over the project and returns their findings: those
+// of the first rule, then of the second... (the order of each rule's own
+// reports). A rule that panics becomes one ED000 finding.
+//
+// Rules run in parallel, one goroutine per processor: they only read the
+// project, and the facts they derive from it are computed once under a
+// lock (project.Project.Derived).
 func Run(p *project.Project, rules []*Rule) []finding.Finding {
-	var out []finding.Finding
-	for _, r := range rules {
-		if r.Run == nil {
-			continue
+	found := make([][]finding.Finding, len(rules))
+	var next atomic.Int64
+	work := func() {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= len(rules) {
+				return
+			}
+			if rules[i].Run != nil {
+				found[i] = runOne(p, rules[i])
+			}
 		}
-		out = append(out, runOne(p, r)...)
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(rules)) - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+	var out []finding.Finding
+	for _, f := range found {
+		out = append(out, f...)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package project
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -248,12 +249,15 @@ func ScalarRefs(src *Source, n *yaml.Node) []LocatedRef {
 	// longer than the value, never by this much): a reference that is not
 	// found must not cost a scan of the rest of the file, for each scalar.
 	end := min(len(src.Data), start+8*len(n.Value)+4096)
-	data := string(src.Data[start:end])
+	data := src.Data[start:end]
 	var out []LocatedRef
 	cursor := 0
 	locate := func(from int, r VarRef) (LocatedRef, bool) {
 		text := n.Value[r.Start:r.End]
-		at := strings.Index(data[from:], text)
+		if from < 0 || from > len(data) {
+			return LocatedRef{}, false
+		}
+		at := bytes.Index(data[from:], []byte(text))
 		if at < 0 {
 			return LocatedRef{}, false
 		}
