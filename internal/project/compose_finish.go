@@ -75,7 +75,10 @@ func (l *loader) finishModel(v *validated, files []string, environment types.Map
 		for _, r := range opts.RemoteResourceLoaders() {
 			remotes = append(remotes, r.Accept)
 		}
-		if paths.ResolveRelativePaths(dict, details.WorkingDir, remotes) != nil {
+		_, err := walkPruned(dict, resolvePatterns, func(m map[string]any) (map[string]any, error) {
+			return m, paths.ResolveRelativePaths(m, details.WorkingDir, remotes)
+		})
+		if err != nil {
 			return nil
 		}
 	}

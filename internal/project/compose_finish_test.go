@@ -2,9 +2,13 @@ package project
 
 import (
 	"context"
+	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"go.yaml.in/yaml/v4"
 
 	"github.com/envdoctor/envdoctor/internal/benchgen"
 )
@@ -77,4 +81,45 @@ func compareModels(t *testing.T, dir string, opt Options) bool {
 		t.Errorf("%s: unset %v / %v, errors %v / %v", dir, a.Unset, b.Unset, show(a.LoadErrors), show(b.LoadErrors))
 	}
 	return a.finished
+}
+
+// TestFinishModelOnSpecMutations builds the model of the Compose
+// Specification's full example (internal/composeschema), and of mutations
+// of it, both ways: every attribute the pruned walks leave out
+// (compose_prune.go) is in it.
+func TestFinishModelOnSpecMutations(t *testing.T) {
+	data, err := os.ReadFile("../composeschema/testdata/full.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var full map[string]any
+	if err := yaml.Unmarshal(data, &full); err != nil {
+		t.Fatal(err)
+	}
+	delete(full, "include") // its files do not exist here
+	services := full["services"].(map[string]any)
+	delete(services["db"].(map[string]any), "extends")
+	dir := writeProject(t, map[string]string{"compose.yaml": marshal(t, full), "other.env": "X=1\n"})
+	if !compareModels(t, dir, Options{}) {
+		t.Fatal("finishModel not used on the full example")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	finished := 0
+	for i := range 40 {
+		base := cloneAny(full).(map[string]any)
+		for range 1 + rng.IntN(2) {
+			mutateAny(rng, base)
+		}
+		dir := writeProject(t, map[string]string{"compose.yaml": marshal(t, base), "other.env": "X=1\n"})
+		if compareModels(t, dir, Options{}) {
+			finished++
+		}
+		if t.Failed() {
+			t.Logf("mutation %d:\n%s", i, marshal(t, base))
+			return
+		}
+	}
+	if finished < 10 {
+		t.Errorf("finishModel built only %d of the mutated models", finished)
+	}
 }

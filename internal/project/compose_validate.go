@@ -203,11 +203,12 @@ func (v *composeValidation) loadModel(files []string, workingDir string, env typ
 			return nil, err
 		}
 	}
-	dict, err := transform.SetDefaultValues(dict)
+	dict, err := walkPruned(dict, defaultPatterns(), transform.SetDefaultValues)
 	if err != nil {
 		return nil, errStop
 	}
-	if err := validation.Validate(dict); err != nil {
+	_, err = walkPruned(dict, checkPatterns, func(m map[string]any) (map[string]any, error) { return m, validation.Validate(m) })
+	if err != nil {
 		return nil, &invalid{v.l.composeError(err)}
 	}
 	if opts.imported {
@@ -289,7 +290,7 @@ func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping,
 			}
 			delete(dict, "version")
 		}
-		if dict, err = transform.Canonical(dict, false); err != nil {
+		if dict, err = walkPruned(dict, canonicalPatterns, func(m map[string]any) (map[string]any, error) { return transform.Canonical(m, false) }); err != nil {
 			return nil, nil, errStop
 		}
 		dict = composeloader.OmitEmpty(dict)

@@ -260,11 +260,15 @@ func (l *loader) readSource(abs string) (*Source, error) {
 		return nil, unwrapPathError(err)
 	}
 	defer f.Close()
+	// Read into data's spare capacity (room for the size stat gave, plus
+	// one byte to see the end), growing it if the file grew since.
 	data := make([]byte, 0, min(fi.Size(), l.opt.MaxFileSize)+1)
-	buf := make([]byte, 32*1024)
 	for int64(len(data)) <= l.opt.MaxFileSize {
-		n, err := f.Read(buf)
-		data = append(data, buf[:n]...)
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
 		if err != nil {
 			break
 		}
