@@ -73,9 +73,14 @@ func builtStage(df *project.Dockerfile, target string) (int, bool) {
 	return 0, false
 }
 
-// stageConfig computes the config of stage i of df.
-func stageConfig(df *project.Dockerfile, i int) *imageConfig {
-	return stageConfigDepth(df, i, 0)
+// stageConfig computes the config of stage i of df, once per project;
+// callers must not change it.
+func stageConfig(p *project.Project, df *project.Dockerfile, i int) *imageConfig {
+	type key struct {
+		df *project.Dockerfile
+		i  int
+	}
+	return projectFact(p, "stageConfig", key{df, i}, func() *imageConfig { return stageConfigDepth(df, i, 0) })
 }
 
 func stageConfigDepth(df *project.Dockerfile, i, depth int) *imageConfig {
@@ -366,7 +371,7 @@ func findServiceRuns(p *project.Project) []*serviceRun {
 				}
 				if df := bc.Dockerfile; df != nil && df.ParseError == nil {
 					if i, ok := builtStage(df, svc.Build.Target); ok {
-						r.img, r.stage = stageConfig(df, i), i
+						r.img, r.stage = stageConfig(p, df, i), i
 					}
 				}
 			}
