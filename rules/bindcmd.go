@@ -362,10 +362,7 @@ func findServiceRuns(p *project.Project) []*serviceRun {
 		svc := c.Model.Services[name]
 		r := &serviceRun{name: name, svc: svc, entry: entries[name], cmd: cmds[name], env: map[string]string{}, unknown: map[string]bool{}}
 		if svc.Build != nil {
-			for _, bc := range p.Contexts {
-				if bc.Service != name {
-					continue
-				}
+			for _, bc := range serviceContexts(p)[name] {
 				if bc.Remote == "" {
 					r.dirs = append(r.dirs, bc.Dir)
 				}

@@ -27,3 +27,29 @@ func composeFact[T any](c *project.Compose, kind string, arg any, compute func()
 	v, _ := c.Derived(factKey{kind, arg}, func() any { return compute() }).(T)
 	return v
 }
+
+// serviceContexts maps each service to its build contexts, in the order of
+// p.Contexts.
+func serviceContexts(p *project.Project) map[string][]*project.BuildContext {
+	return projectFact(p, "serviceContexts", nil, func() map[string][]*project.BuildContext {
+		out := map[string][]*project.BuildContext{}
+		for _, bc := range p.Contexts {
+			out[bc.Service] = append(out[bc.Service], bc)
+		}
+		return out
+	})
+}
+
+// serviceDockerfile is the Dockerfile a service is built from (the last of
+// p.Dockerfiles that names it), or nil.
+func serviceDockerfile(p *project.Project, service string) *project.Dockerfile {
+	return projectFact(p, "serviceDockerfiles", nil, func() map[string]*project.Dockerfile {
+		out := map[string]*project.Dockerfile{}
+		for _, d := range p.Dockerfiles {
+			for _, s := range d.Services {
+				out[s] = d
+			}
+		}
+		return out
+	})[service]
+}
