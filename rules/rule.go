@@ -78,10 +78,21 @@ const InternalErrorID = "ED000"
 // of the first rule, then of the second... (the order of each rule's own
 // reports). A rule that panics becomes one ED000 finding.
 //
-// Rules run in parallel, one goroutine per processor: they only read the
-// project, and the facts they derive from it are computed once under a
-// lock (project.Project.Derived).
+// On a large project rules run in parallel, one goroutine per processor:
+// they only read the project, and the facts they derive from it are
+// computed once under a lock (project.Project.Derived). A small project
+// is linted in a millisecond or two, less than a busy machine may take to
+// schedule a second thread: its rules run one after the other.
 func Run(p *project.Project, rules []*Rule) []finding.Finding {
+	workers := runtime.GOMAXPROCS(0)
+	if projectSize(p) < parallelSize {
+		workers = 1
+	}
+	return runWith(p, rules, workers)
+}
+
+// runWith runs the rules on up to workers goroutines.
+func runWith(p *project.Project, rules []*Rule, workers int) []finding.Finding {
 	found := make([][]finding.Finding, len(rules))
 	var next atomic.Int64
 	work := func() {
@@ -96,7 +107,7 @@ func Run(p *project.Project, rules []*Rule) []finding.Finding {
 		}
 	}
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(rules)) - 1 {
+	for range min(workers, len(rules)) - 1 {
 		wg.Go(work)
 	}
 	work()
@@ -106,6 +117,19 @@ func Run(p *project.Project, rules []*Rule) []finding.Finding {
 		out = append(out, f...)
 	}
 	return out
+}
+
+// parallelSize is the projectSize from which rules run in parallel.
+const parallelSize = 32
+
+// projectSize counts what most rules iterate over: services and
+// Dockerfiles.
+func projectSize(p *project.Project) int {
+	n := len(p.Dockerfiles)
+	if c := p.Compose; c != nil && c.Model != nil {
+		n += len(c.Model.Services) + len(c.Model.DisabledServices)
+	}
+	return n
 }
 
 func runOne(p *project.Project, r *Rule) (found []finding.Finding) {
