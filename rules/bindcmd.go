@@ -73,9 +73,14 @@ func builtStage(df *project.Dockerfile, target string) (int, bool) {
 	return 0, false
 }
 
-// stageConfig computes the config of stage i of df.
-func stageConfig(df *project.Dockerfile, i int) *imageConfig {
-	return stageConfigDepth(df, i, 0)
+// stageConfig computes the config of stage i of df, once per project;
+// callers must not change it.
+func stageConfig(p *project.Project, df *project.Dockerfile, i int) *imageConfig {
+	type key struct {
+		df *project.Dockerfile
+		i  int
+	}
+	return projectFact(p, "stageConfig", key{df, i}, func() *imageConfig { return stageConfigDepth(df, i, 0) })
 }
 
 func stageConfigDepth(df *project.Dockerfile, i, depth int) *imageConfig {
@@ -339,8 +344,13 @@ type serviceRun struct {
 	dirs     []string
 }
 
-// serviceRuns lists the active services, sorted by name, with what they run.
+// serviceRuns lists the active services, sorted by name, with what they
+// run. The list is computed once per project; callers must not change it.
 func serviceRuns(p *project.Project) []*serviceRun {
+	return projectFact(p, "serviceRuns", nil, func() []*serviceRun { return findServiceRuns(p) })
+}
+
+func findServiceRuns(p *project.Project) []*serviceRun {
 	c := p.Compose
 	if c == nil || c.Model == nil {
 		return nil
@@ -352,16 +362,13 @@ func serviceRuns(p *project.Project) []*serviceRun {
 		svc := c.Model.Services[name]
 		r := &serviceRun{name: name, svc: svc, entry: entries[name], cmd: cmds[name], env: map[string]string{}, unknown: map[string]bool{}}
 		if svc.Build != nil {
-			for _, bc := range p.Contexts {
-				if bc.Service != name {
-					continue
-				}
+			for _, bc := range serviceContexts(p)[name] {
 				if bc.Remote == "" {
 					r.dirs = append(r.dirs, bc.Dir)
 				}
 				if df := bc.Dockerfile; df != nil && df.ParseError == nil {
 					if i, ok := builtStage(df, svc.Build.Target); ok {
-						r.img, r.stage = stageConfig(df, i), i
+						r.img, r.stage = stageConfig(p, df, i), i
 					}
 				}
 			}

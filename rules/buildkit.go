@@ -77,7 +77,7 @@ type bkWarning struct {
 }
 
 // bkParseWarnings returns the loader's parse-time warnings of one check.
-func bkParseWarnings(d *project.Dockerfile, rule string) []bkWarning {
+func bkParseWarnings(_ *project.Project, d *project.Dockerfile, rule string) []bkWarning {
 	var out []bkWarning
 	for _, w := range d.Lint {
 		if w.RuleName == rule {
@@ -91,7 +91,7 @@ func bkParseWarnings(d *project.Dockerfile, rule string) []bkWarning {
 // BuildKit's checks are warnings; "# check=error=true" makes the build fail
 // on them, so envdoctor reports them as errors in that file), and a
 // function that turns one warning into a finding (its exact range and fix).
-func bkCheck(id, name, title string, fixable bool, warnings func(*project.Dockerfile, string) []bkWarning,
+func bkCheck(id, name, title string, fixable bool, warnings func(*project.Project, *project.Dockerfile, string) []bkWarning,
 	toFinding func(d *project.Dockerfile, w bkWarning) finding.Finding) *Rule {
 	return &Rule{
 		ID:       id,
@@ -103,7 +103,7 @@ func bkCheck(id, name, title string, fixable bool, warnings func(*project.Docker
 		Run: func(p *Pass) {
 			seen := reportOnce{}
 			for _, d := range p.Project.Dockerfiles {
-				for _, w := range warnings(d, name) {
+				for _, w := range warnings(p.Project, d, name) {
 					f := toFinding(d, w)
 					f.RuleID = p.Rule.ID
 					f.Severity = p.Rule.Severity
@@ -125,12 +125,11 @@ func bkCheck(id, name, title string, fixable bool, warnings func(*project.Docker
 	}
 }
 
-// bkDispatchWarnings runs the dispatch-time checks over d and returns the
-// warnings of one check.
-func bkDispatchWarnings(d *project.Dockerfile, rule string) []bkWarning {
+// bkDispatchWarnings returns the warnings of one dispatch-time check over
+// d. The checks run once per Dockerfile for all the DF1xx rules.
+func bkDispatchWarnings(p *project.Project, d *project.Dockerfile, rule string) []bkWarning {
+	all := projectFact(p, "bkDispatch", d, func() []bkWarning { return bkDispatch(d, "") })
 	var out []bkWarning
-	// Every warning, computed once per Dockerfile for all the rules.
-	all, _ := d.Derived("buildkit-dispatch", func() any { return bkDispatch(d, "") }).([]bkWarning)
 	for _, w := range all {
 		if w.Rule == rule {
 			out = append(out, w)
@@ -212,9 +211,18 @@ func bkDispatch(d *project.Dockerfile, only string) []bkWarning {
 	}
 	lint := linter.New(&cfg)
 
-	stages := make([]*instructions.Stage, len(d.Stages))
-	for i := range d.Stages {
-		stages[i] = &d.Stages[i]
+	// dockerfile2llb expands the words of each command in place, and
+	// BuildKit's Expand methods write back even the unchanged words bkWords
+	// gives them (RUN's records its mounts in the command): the dispatch
+	// works on its own parse of the file's AST, the project's commands
+	// being read by other rules at the same time.
+	parsed, metaArgs, err := instructions.Parse(d.AST.AST, linter.New(&linter.Config{}))
+	if err != nil || len(parsed) != len(d.Stages) {
+		return nil
+	}
+	stages := make([]*instructions.Stage, len(parsed))
+	for i := range parsed {
+		stages[i] = &parsed[i]
 	}
 	bkValidateStageNames(stages, lint, r)
 	bkValidateCommandCasing(stages, lint, r)
@@ -225,9 +233,9 @@ func bkDispatch(d *project.Dockerfile, only string) []bkWarning {
 		target = stages[len(stages)-1].Name
 	}
 	defaults := bkDefaultArgs(d.BuildArgs, target)
-	bkValidateBaseImagesWithDefaultArgs(stages, shlex, defaults, d.MetaArgs, lint, r)
+	bkValidateBaseImagesWithDefaultArgs(stages, shlex, defaults, metaArgs, lint, r)
 
-	globalArgs, declared, ok := bkBuildMetaArgs(defaults, shlex, d.MetaArgs, d.BuildArgs)
+	globalArgs, declared, ok := bkBuildMetaArgs(defaults, shlex, metaArgs, d.BuildArgs)
 	if !ok {
 		return r.out
 	}

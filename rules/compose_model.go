@@ -18,19 +18,22 @@ import (
 // semantics) with the YAML nodes of each file (the positions).
 
 // modelServices is every service of the model, profile-disabled ones
-// included (their files are in the repository all the same).
+// included (their files are in the repository all the same). The map is
+// computed once per project; callers must not change it.
 func modelServices(c *project.Compose) map[string]types.ServiceConfig {
-	out := map[string]types.ServiceConfig{}
 	if c == nil || c.Model == nil {
+		return map[string]types.ServiceConfig{}
+	}
+	return composeFact(c, "modelServices", nil, func() map[string]types.ServiceConfig {
+		out := make(map[string]types.ServiceConfig, len(c.Model.Services)+len(c.Model.DisabledServices))
+		for n, s := range c.Model.DisabledServices {
+			out[n] = s
+		}
+		for n, s := range c.Model.Services {
+			out[n] = s
+		}
 		return out
-	}
-	for n, s := range c.Model.DisabledServices {
-		out[n] = s
-	}
-	for n, s := range c.Model.Services {
-		out[n] = s
-	}
-	return out
+	})
 }
 
 // fileEnv is the environment a compose file is interpolated with.

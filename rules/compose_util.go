@@ -16,16 +16,31 @@ type serviceNode struct {
 }
 
 // serviceNodes lists every service of every compose file, in load order
-// (a service defined in an override file appears once per file).
+// (a service defined in an override file appears once per file). The list
+// is computed once per project; callers must not change it.
 func serviceNodes(c *project.Compose) []serviceNode {
-	var out []serviceNode
-	for _, cf := range c.Files {
-		services, _ := cf.Lookup("services")
-		for _, kv := range project.MappingPairs(services) {
-			out = append(out, serviceNode{file: cf, name: kv[0].Value, node: kv[1]})
+	return composeFact(c, "serviceNodes", nil, func() []serviceNode {
+		var out []serviceNode
+		for _, cf := range c.Files {
+			services, _ := cf.Lookup("services")
+			for _, kv := range project.MappingPairs(services) {
+				out = append(out, serviceNode{file: cf, name: kv[0].Value, node: kv[1]})
+			}
 		}
-	}
-	return out
+		return out
+	})
+}
+
+// serviceNodesOf is serviceNodes of one service, in load order.
+func serviceNodesOf(c *project.Compose, name string) []serviceNode {
+	byName := composeFact(c, "serviceNodesByName", nil, func() map[string][]serviceNode {
+		out := map[string][]serviceNode{}
+		for _, s := range serviceNodes(c) {
+			out[s.name] = append(out[s.name], s)
+		}
+		return out
+	})
+	return byName[name]
 }
 
 // serviceNames is the set of services defined anywhere in the project,
@@ -47,17 +62,20 @@ func serviceNames(c *project.Compose) map[string]bool {
 }
 
 // lastDefinition returns, for each service, the last file's node for key
-// (override files win), with the file.
+// (override files win), with the file. The map is computed once per
+// project and key; callers must not change it.
 func lastDefinition(c *project.Compose, key string) map[string]serviceNode {
-	out := map[string]serviceNode{}
-	for _, s := range serviceNodes(c) {
-		for _, kv := range project.MappingPairs(s.node) {
-			if kv[0].Value == key {
-				out[s.name] = serviceNode{file: s.file, name: s.name, node: kv[1]}
+	return composeFact(c, "lastDefinition", key, func() map[string]serviceNode {
+		out := map[string]serviceNode{}
+		for _, s := range serviceNodes(c) {
+			for _, kv := range project.MappingPairs(s.node) {
+				if kv[0].Value == key {
+					out[s.name] = serviceNode{file: s.file, name: s.name, node: kv[1]}
+				}
 			}
 		}
-	}
-	return out
+		return out
+	})
 }
 
 func sortedNames[V any](m map[string]V) []string {

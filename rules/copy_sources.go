@@ -30,8 +30,25 @@ type copySource struct {
 // copySources calls fn for each local source of the COPY and ADD
 // instructions of d: not --from (a stage or an image), not a URL or git
 // source, not a heredoc, not the whole context ("."), and only when its
-// variables expand to known values.
-func copySources(d *project.Dockerfile, fn func(copySource)) {
+// variables expand to known values. The sources are found once per
+// Dockerfile.
+func copySources(p *project.Project, d *project.Dockerfile, fn func(copySource)) {
+	for _, cs := range copySourceList(p, d) {
+		fn(cs)
+	}
+}
+
+// copySourceList is what copySources visits.
+func copySourceList(p *project.Project, d *project.Dockerfile) []copySource {
+	if d == nil {
+		return nil
+	}
+	return projectFact(p, "copySources", d, func() []copySource { return findCopySources(d) })
+}
+
+func findCopySources(d *project.Dockerfile) []copySource {
+	var out []copySource
+	fn := func(cs copySource) { out = append(out, cs) }
 	for si := range d.Stages {
 		d.WalkStage(si, func(_ int, cmd instructions.Command, expand project.Expander) {
 			var instr string
@@ -72,6 +89,7 @@ func copySources(d *project.Dockerfile, fn func(copySource)) {
 			}
 		})
 	}
+	return out
 }
 
 // sourceWords are the words of the instruction's sources (the arguments

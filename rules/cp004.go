@@ -226,10 +226,7 @@ func healthcheckPlace(c *project.Compose, target string) (file *project.ComposeF
 		return nil, nil, false
 	}
 	var svc *yaml.Node
-	for _, s := range serviceNodes(c) {
-		if s.name != target {
-			continue
-		}
+	for _, s := range serviceNodesOf(c, target) {
 		if mapValue(s.node, "healthcheck") != nil {
 			return nil, nil, false
 		}

@@ -224,10 +224,7 @@ func longLoopbackEdit(b ports.Binding) (finding.Edit, string, bool) {
 func serviceImage(p *project.Project, name string, built map[string]*project.Dockerfile) string {
 	c := p.Compose
 	if c.Model == nil {
-		for _, s := range serviceNodes(c) {
-			if s.name != name {
-				continue
-			}
+		for _, s := range serviceNodesOf(c, name) {
 			if v, _ := s.file.Lookup("services", name, "image"); v != nil && !strings.Contains(v.Value, "$") {
 				return v.Value
 			}

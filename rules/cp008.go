@@ -115,10 +115,7 @@ func isComposeFile(c *project.Compose, path string) bool {
 func composeEnvRange(c *project.Compose, service, key string) (finding.Range, bool) {
 	var out finding.Range
 	found := false
-	for _, s := range serviceNodes(c) {
-		if s.name != service {
-			continue
-		}
+	for _, s := range serviceNodesOf(c, service) {
 		env, _ := s.file.Lookup("services", service, "environment")
 		if env == nil {
 			continue

@@ -147,10 +147,7 @@ type portItem struct {
 // depends on interpolation are skipped.
 func portItems(c *project.Compose, service string) []portItem {
 	var out []portItem
-	for _, s := range serviceNodes(c) {
-		if s.name != service {
-			continue
-		}
+	for _, s := range serviceNodesOf(c, service) {
 		ports, _ := s.file.Lookup("services", service, "ports")
 		if ports == nil || ports.Kind != yaml.SequenceNode {
 			continue

@@ -80,14 +80,7 @@ type builtPath struct {
 // target stage's chain (FROM an earlier stage builds on it) to the target
 // stage, and lists what its RUN and COPY --from instructions put where.
 func imageBuiltPaths(p *project.Project, service, target string) []builtPath {
-	var df *project.Dockerfile
-	for _, d := range p.Dockerfiles {
-		for _, s := range d.Services {
-			if s == service {
-				df = d
-			}
-		}
-	}
+	df := serviceDockerfile(p, service)
 	if df == nil || len(df.Stages) == 0 {
 		return nil
 	}

@@ -30,7 +30,7 @@ func copyBeforeInstall() *Rule {
 			seen := reportOnce{}
 			for _, d := range p.Project.Dockerfiles {
 				ed := newDFEditor(p.Project, d)
-				for _, ds := range dockerfileStages(d) {
+				for _, ds := range stagesOf(p.Project, d) {
 					if f, ok := copyBeforeInstallStage(p, d, ed, ds); ok && seen.first(f) {
 						p.Report(f)
 					}

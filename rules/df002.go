@@ -27,7 +27,7 @@ func aptUpdateAlone() *Rule {
 			seen := reportOnce{}
 			for _, d := range p.Project.Dockerfiles {
 				ed := newDFEditor(p.Project, d)
-				for _, ds := range dockerfileStages(d) {
+				for _, ds := range stagesOf(p.Project, d) {
 					runs := stageRuns(d, ds)
 					next := nextInstalls(runs)
 					for k := range runs {

@@ -66,7 +66,7 @@ func builtStages(df *project.Dockerfile, runs []*serviceRun) []int {
 
 // df012Stage checks the image built from stage i.
 func df012Stage(p *Pass, df *project.Dockerfile, i int, runs []*serviceRun) (finding.Finding, bool) {
-	cfg := stageConfig(df, i)
+	cfg := stageConfig(p.Project, df, i)
 	if cfg.entrypoint == nil && cfg.cmd == nil {
 		return finding.Finding{}, false
 	}

@@ -28,7 +28,7 @@ func aptNoCacheMount() *Rule {
 			seen := reportOnce{}
 			for _, d := range p.Project.Dockerfiles {
 				ed := newDFEditor(p.Project, d)
-				for _, ds := range dockerfileStages(d) {
+				for _, ds := range stagesOf(p.Project, d) {
 					for _, r := range stageRuns(d, ds) {
 						if f, ok := cacheMountFinding(p, d, ed, ds, r); ok && seen.first(f) {
 							p.Report(f)

@@ -67,6 +67,12 @@ type dfStage struct {
 	shipped bool
 }
 
+// stagesOf is dockerfileStages, computed once per project and Dockerfile;
+// callers must not change it.
+func stagesOf(p *project.Project, d *project.Dockerfile) []dfStage {
+	return projectFact(p, "dockerfileStages", d, func() []dfStage { return dockerfileStages(d) })
+}
+
 // dockerfileStages walks every stage of d, tracking WORKDIR, USER, SHELL
 // and ENV/ARG, and inheriting them from an earlier stage named in FROM.
 func dockerfileStages(d *project.Dockerfile) []dfStage {

@@ -5,8 +5,11 @@ package rules
 
 import (
 	"fmt"
+	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 	"github.com/envdoctor/envdoctor/internal/project"
@@ -71,17 +74,62 @@ func (p *Pass) Reportf(r finding.Range, fix *finding.Fix, format string, args ..
 // panicked: the run goes on and the user learns which rule failed.
 const InternalErrorID = "ED000"
 
-// Run runs every rule over the project and returns their findings, in no
-// particular order. A rule that panics becomes one ED000 finding.
+// Run runs every rule over the project and returns their findings: those
+// of the first rule, then of the second... (the order of each rule's own
+// reports). A rule that panics becomes one ED000 finding.
+//
+// On a large project rules run in parallel, one goroutine per processor:
+// they only read the project, and the facts they derive from it are
+// computed once under a lock (project.Project.Derived). A small project
+// is linted in a millisecond or two, less than a busy machine may take to
+// schedule a second thread: its rules run one after the other.
 func Run(p *project.Project, rules []*Rule) []finding.Finding {
-	var out []finding.Finding
-	for _, r := range rules {
-		if r.Run == nil {
-			continue
+	workers := runtime.GOMAXPROCS(0)
+	if projectSize(p) < parallelSize {
+		workers = 1
+	}
+	return runWith(p, rules, workers)
+}
+
+// runWith runs the rules on up to workers goroutines.
+func runWith(p *project.Project, rules []*Rule, workers int) []finding.Finding {
+	found := make([][]finding.Finding, len(rules))
+	var next atomic.Int64
+	work := func() {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= len(rules) {
+				return
+			}
+			if rules[i].Run != nil {
+				found[i] = runOne(p, rules[i])
+			}
 		}
-		out = append(out, runOne(p, r)...)
+	}
+	var wg sync.WaitGroup
+	for range min(workers, len(rules)) - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
+	var out []finding.Finding
+	for _, f := range found {
+		out = append(out, f...)
 	}
 	return out
+}
+
+// parallelSize is the projectSize from which rules run in parallel.
+const parallelSize = 32
+
+// projectSize counts what most rules iterate over: services and
+// Dockerfiles.
+func projectSize(p *project.Project) int {
+	n := len(p.Dockerfiles)
+	if c := p.Compose; c != nil && c.Model != nil {
+		n += len(c.Model.Services) + len(c.Model.DisabledServices)
+	}
+	return n
 }
 
 func runOne(p *project.Project, r *Rule) (found []finding.Finding) {

@@ -93,7 +93,7 @@ type Fix struct {
 // listens. ok is false when no server of the table is started (or the
 // command cannot be read).
 func Analyze(in Input) (Result, bool) {
-	a := &analyzer{in: in, table: Table()}
+	a := &analyzer{in: in, table: sharedTable()}
 	env := make(map[string]string, len(in.Env))
 	for k, v := range in.Env {
 		env[k] = v
@@ -104,6 +104,10 @@ func Analyze(in Input) (Result, bool) {
 	}
 	return a.find(in.Argv, env, 0)
 }
+
+// sharedTable is Table built once: a command is analysed for every
+// service, and the analyzer only reads the table.
+var sharedTable = sync.OnceValue(Table)
 
 type analyzer struct {
 	in    Input

@@ -92,6 +92,15 @@ func TestDoctorContactsOnlyTheEngineAndDeclaredPorts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// When the chosen engine does not answer, the doctor knocks on the
+	// other local engine sockets of this OS to say which one runs.
+	lookup := dockerengine.Lookup{GOOS: real.GOOS, LookupEnv: real.LookupEnv, HomeDir: real.HomeDir, ReadFile: real.ReadFile}
+	local := map[string]bool{network + " " + address: true}
+	for _, alt := range dockerengine.Alternatives(lookup, ep.Host) {
+		if n, a, err := dockerengine.ParseHost(alt.Host); err == nil && n == "unix" {
+			local[n+" "+a] = true
+		}
+	}
 	declared := map[int]bool{5432: true, 5000: true} // the project's ports:
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
@@ -99,7 +108,7 @@ func TestDoctorContactsOnlyTheEngineAndDeclaredPorts(t *testing.T) {
 		t.Error("the doctor did not contact the engine")
 	}
 	for _, d := range rec.dials {
-		if d != network+" "+address {
+		if !local[d] {
 			t.Errorf("dialled %s; the engine is %s %s", d, network, address)
 		}
 	}

@@ -77,13 +77,49 @@ func (l *loader) loadAppFiles() {
 	}
 	sort.Strings(a.Dirs)
 	for _, d := range a.Dirs {
+		dir := filepath.Join(l.root, filepath.FromSlash(d))
+		present := dirNames(dir)
 		for _, name := range AppFileNames() {
-			p := filepath.Join(l.root, filepath.FromSlash(d), filepath.FromSlash(name))
+			if present != nil && !present.mayHold(name) {
+				continue
+			}
+			p := filepath.Join(dir, filepath.FromSlash(name))
 			if data, ok := l.readSmallFile(p); ok {
 				a.files[path.Join(d, name)] = data
 			}
 		}
 	}
+}
+
+// nameSet holds the names of a directory's entries, lower-cased.
+type nameSet map[string]bool
+
+// dirNames lists a directory's entry names (one read instead of a stat
+// for each application file name), or nil when it cannot be read: then
+// every name is tried.
+func dirNames(dir string) nameSet {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(-1)
+	if err != nil {
+		return nil
+	}
+	set := make(nameSet, len(names))
+	for _, n := range names {
+		set[strings.ToLower(n)] = true
+	}
+	return set
+}
+
+// mayHold reports whether the relative path rel may name a file of the
+// directory: its first element is an entry, up to case (a case-insensitive
+// file system finds it; stat decides).
+func (s nameSet) mayHold(rel string) bool {
+	first, _, _ := strings.Cut(rel, "/")
+	return s[strings.ToLower(first)]
 }
 
 // readSmallFile reads a regular file of the project of at most maxAppFile

@@ -239,25 +239,26 @@ func (l *loader) composeModel(ctx context.Context, files []string, env map[strin
 	for k, v := range env {
 		environ = append(environ, k+"="+v)
 	}
+	loadOptions := func(o *composeloader.Options) {
+		// LoadConfigFiles applies these options before ToOptions sets
+		// up interpolation; only the second application matters.
+		if o.Interpolate != nil {
+			o.Interpolate.Substitute = rec.substitute
+			o.Interpolate.TypeCastMapping = l.prunedCasts(o.Interpolate.TypeCastMapping)
+		}
+		o.SkipConsistencyCheck = true
+		o.SkipValidation = !l.opt.composeGoValidation // validateCompose does it
+		// env_file and label_file are resolved below, so that a bad or
+		// missing file (EN000, CP012) does not cost the whole model.
+		o.SkipResolveEnvironment = true
+		o.SkipResolveLabels = true
+	}
 	opts := []cli.ProjectOptionsFn{
 		cli.WithWorkingDirectory(l.root),
 		cli.WithEnv(environ),
 		cli.WithResourceLoader(remoteRefusingLoader{}),
 		cli.WithDefaultProfiles(l.opt.Profiles...),
-		cli.WithLoadOptions(func(o *composeloader.Options) {
-			// LoadConfigFiles applies these options before ToOptions sets
-			// up interpolation; only the second application matters.
-			if o.Interpolate != nil {
-				o.Interpolate.Substitute = rec.substitute
-				o.Interpolate.TypeCastMapping = l.prunedCasts(o.Interpolate.TypeCastMapping)
-			}
-			o.SkipConsistencyCheck = true
-			o.SkipValidation = !l.opt.composeGoValidation // validateCompose does it
-			// env_file and label_file are resolved below, so that a bad or
-			// missing file (EN000, CP012) does not cost the whole model.
-			o.SkipResolveEnvironment = true
-			o.SkipResolveLabels = true
-		}),
+		cli.WithLoadOptions(loadOptions),
 	}
 	if l.opt.ProjectName != "" {
 		opts = append(opts, cli.WithName(l.opt.ProjectName))
@@ -291,9 +292,16 @@ func (l *loader) composeModel(ctx context.Context, files []string, env map[strin
 	var model *types.Project
 	var stop *SyntaxError
 	if !l.opt.composeGoValidation {
-		stop = l.validateCompose(ctx, files, env, rec)
+		var valid *validated
+		stop, valid = l.validateCompose(ctx, files, env, rec)
+		if valid != nil && !l.opt.composeGoModel {
+			// The validation phase has done compose-go's work up to the
+			// merged model: finish it rather than load it all again.
+			model = l.finishModel(valid, files, po.Environment, loadOptions)
+			l.p.Compose.finished = model != nil
+		}
 	}
-	if stop == nil {
+	if stop == nil && model == nil {
 		model, err = po.LoadProject(ctx)
 	}
 	std.ReplaceHooks(prevHooks)

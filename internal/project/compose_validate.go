@@ -81,21 +81,34 @@ type validationOptions struct {
 	imported bool
 }
 
+// validated is what a successful validation phase leaves: the merged,
+// canonical model compose-go's loadYamlModel builds before it resolves
+// paths, with the environment and project name it was interpolated with
+// (see finishModel).
+type validated struct {
+	dict map[string]any
+	name string
+	// included: a file includes others.
+	included bool
+}
+
 // validateCompose runs the validation phase on the files compose-go is
 // about to load; it returns the error compose-go would stop with, or nil
-// (valid, or another error the load will report).
-func (l *loader) validateCompose(ctx context.Context, files []string, env map[string]string, rec *unsetRecorder) *SyntaxError {
+// (valid, or another error the load will report). When the files are valid
+// it also returns the merged model (nil when compose-go would stop).
+func (l *loader) validateCompose(ctx context.Context, files []string, env map[string]string, rec *unsetRecorder) (*SyntaxError, *validated) {
 	v := &composeValidation{l: l, ctx: ctx, substitute: rec.substitute}
 	details := &types.ConfigDetails{WorkingDir: l.root, Environment: types.Mapping{}}
 	for k, val := range env {
 		details.Environment[k] = val
 	}
-	// ToOptions holds compose-go's type casts for interpolated values.
-	v.typeCast = composeloader.ToOptions(details, nil).Interpolate.TypeCastMapping
+	// ToOptions holds compose-go's type casts for interpolated values,
+	// pruned as for the load (castprune.go): the result is the same.
+	v.typeCast = l.prunedCasts(composeloader.ToOptions(details, nil).Interpolate.TypeCastMapping)
 
 	name, ok := v.projectName(files, details)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	details.Environment[consts.ComposeProjectName] = name
 	opts := validationOptions{
@@ -110,20 +123,20 @@ func (l *loader) validateCompose(ctx context.Context, files []string, env map[st
 	switch {
 	case errors.As(err, &bad):
 		l.includes = v.includes
-		return &bad.SyntaxError
+		return &bad.SyntaxError, nil
 	case errors.As(err, &refused):
 		// compose-go would read it (and block, or read outside the
 		// project): it does not run.
 		l.includes = v.includes
-		return l.refusedError(refused)
+		return l.refusedError(refused), nil
 	case err != nil, len(dict) == 0:
-		return nil // compose-go reports it ("empty compose file")
+		return nil, nil // compose-go reports it ("empty compose file")
 	case name == "":
 		l.includes = v.includes
 		e := l.composeError(errors.New("project name must not be empty"))
-		return &e
+		return &e, nil
 	}
-	return nil
+	return nil, &validated{dict: dict, name: name, included: len(v.includes) > 0}
 }
 
 // projectName is the name compose-go gives the project (cli's
@@ -198,11 +211,12 @@ func (v *composeValidation) loadModel(files []string, workingDir string, env typ
 			return nil, err
 		}
 	}
-	dict, err := transform.SetDefaultValues(dict)
+	dict, err := walkPruned(dict, defaultPatterns(), transform.SetDefaultValues)
 	if err != nil {
 		return nil, errStop
 	}
-	if err := validation.Validate(dict); err != nil {
+	_, err = walkPruned(dict, checkPatterns, func(m map[string]any) (map[string]any, error) { return m, validation.Validate(m) })
+	if err != nil {
 		return nil, &invalid{v.l.composeError(err)}
 	}
 	if opts.imported {
@@ -299,7 +313,7 @@ func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping,
 		if bad := commandError(dict, cf); bad != nil {
 			return nil, nil, &invalid{*bad}
 		}
-		if dict, err = transform.Canonical(dict, false); err != nil {
+		if dict, err = walkPruned(dict, canonicalPatterns, func(m map[string]any) (map[string]any, error) { return transform.Canonical(m, false) }); err != nil {
 			return nil, nil, errStop
 		}
 		dict = composeloader.OmitEmpty(dict)

@@ -101,11 +101,15 @@ type contextIndex struct {
 	lister   dirLister
 	ignore   *Dockerignore
 	files    *ContextFiles
+	// sized is files with the sizes: a copy, so that a rule reading the
+	// listing never sees it change under it while another rule, running
+	// in parallel, asks for the sizes.
+	sized *ContextFiles
 }
 
 // Listing lists the context's directory, once, on first use: every entry
 // with its type and whether .dockerignore excludes it, but not the sizes
-// of files (Size, TotalSize and SentSize stay 0 until Files is called),
+// of files (its Size, TotalSize and SentSize stay 0: Files has them),
 // which costs one directory read per directory, like `find -type f`. It
 // is nil when Files is.
 func (c *BuildContext) Listing() *ContextFiles {
@@ -128,8 +132,20 @@ func (c *BuildContext) Files() *ContextFiles {
 	if cf == nil {
 		return nil
 	}
-	c.index.sizeOnce.Do(func() { cf.fillSizes(c.index.lister) })
-	return cf
+	c.index.sizeOnce.Do(func() {
+		sized := &ContextFiles{
+			Files:      slices.Clone(cf.Files),
+			TotalSize:  cf.TotalSize,
+			SentSize:   cf.SentSize,
+			SentFiles:  cf.SentFiles,
+			Truncated:  cf.Truncated,
+			Unreadable: slices.Clone(cf.Unreadable),
+			Ignore:     cf.Ignore,
+		}
+		sized.fillSizes(c.index.lister)
+		c.index.sized = sized
+	})
+	return c.index.sized
 }
 
 // indexContexts gives each local context its lazily listed file index,

@@ -411,7 +411,7 @@ func (t *InstructionText) Flag(name string) (InstructionWord, bool) {
 // outside the file.
 func (d *Dockerfile) Instruction(loc []parser.Range) *InstructionText {
 	start, _ := locLines(loc)
-	return d.memo.instruction(start, d.instructionAt)
+	return d.instructionAt(start)
 }
 
 // ArgRange is the exact span of the i-th argument (0-based, after the
@@ -459,6 +459,10 @@ func dfTrimContinuation(s string, esc byte) (string, bool) {
 // instructionAt rebuilds the logical line that starts at line start (own
 // line numbers) the way parser.Parse does.
 func (d *Dockerfile) instructionAt(start int) *InstructionText {
+	return d.cachedInstruction(start, d.readInstruction)
+}
+
+func (d *Dockerfile) readInstruction(start int) *InstructionText {
 	src := d.Source
 	if src == nil || start < 1 || start > src.LineCount() {
 		return nil
@@ -655,6 +659,17 @@ func (d *Dockerfile) ExpandFromImage(stage instructions.Stage) (image string, ok
 // ExpandMetaArgs expands word with the meta ARGs (see ExpandFromImage); it
 // is how BuildKit expands FROM images and FROM --platform values.
 func (d *Dockerfile) ExpandMetaArgs(word string) (string, bool) {
+	if !d.cache.complete {
+		return d.expandMetaArgs(word)
+	}
+	r := cached(&d.cache.mu, &d.cache.meta, word, func() metaResult {
+		s, ok := d.expandMetaArgs(word)
+		return metaResult{s, ok}
+	})
+	return r.s, r.ok
+}
+
+func (d *Dockerfile) expandMetaArgs(word string) (string, bool) {
 	env := d.metaEnv()
 	env.hitUnknown = false
 	res, err := shell.NewLex(d.EscapeToken()).ProcessWordWithMatches(word, env)

@@ -52,7 +52,7 @@ func ParseDockerignore(src *Source) *Dockerignore {
 	d.Path = src.Path
 	// ignorefile.ReadAll, line by line, keeping line numbers.
 	sc := bufio.NewScanner(bytes.NewReader(src.Data))
-	sc.Buffer(make([]byte, 0, 64<<10), len(src.Data)+1)
+	sc.Buffer(make([]byte, 0, min(len(src.Data)+1, 64<<10)), len(src.Data)+1)
 	line := 0
 	var patterns []string
 	for sc.Scan() {

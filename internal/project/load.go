@@ -40,6 +40,10 @@ type Options struct {
 	// docker compose does, instead of validateCompose: the reference the
 	// tests compare the validation phase with.
 	composeGoValidation bool
+	// composeGoModel lets compose-go load the model again after the
+	// validation phase instead of finishModel: the reference the tests
+	// compare finishModel with.
+	composeGoModel bool
 }
 
 // LoadError is a problem that stops the whole load (exit code 2): a missing
@@ -135,6 +139,9 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 	l.loadManifests()
 	l.loadGitignore()
 	l.p.Git = NewGit(opt.Git, root, l.gitPaths())
+	for _, d := range l.p.Dockerfiles {
+		d.cache.complete = true // the loader sets nothing more
+	}
 	return l.p, nil
 }
 

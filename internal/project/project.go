@@ -55,6 +55,9 @@ type Project struct {
 	// env_file: ../../etc/passwd), a named pipe or a device, a file
 	// larger than Options.MaxFileSize. Said on every run, unlike Notes.
 	Unread []string
+	// derived are the facts rules derive from the model, computed once
+	// (Derived, derived.go).
+	derived derivedFacts
 }
 
 // Source is the content of one file with a line index.
@@ -165,6 +168,12 @@ type Compose struct {
 	// recorded holds what compose-go's own substitution left unset, to
 	// check the located Unset against it.
 	recorded *unsetRecorder
+	// derived are the facts rules derive from the compose files
+	// (Derived, derived.go).
+	derived derivedFacts
+	// finished: finishModel built Model from the validation phase's work
+	// (compose-go did not load the files again).
+	finished bool
 }
 
 // ComposeFile is one compose YAML file with its node tree.
@@ -290,9 +299,8 @@ type Dockerfile struct {
 	// Services names the compose services built from it.
 	Services []string
 
-	// memo holds what is derived from the text once and asked for by
-	// several rules (memo.go).
-	memo dfMemo
+	// cache holds what is derived from the text once (derived.go).
+	cache dockerfileCache
 }
 
 // BuildContext is a directory sent to the engine by a build.

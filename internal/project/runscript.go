@@ -48,7 +48,7 @@ func (d *Dockerfile) RunScript(run *instructions.RunCommand) *RunScript {
 	if run == nil || d.Source == nil {
 		return nil
 	}
-	return d.memo.runScript(run, d.parseRunScript)
+	return d.cachedRunScript(run, d.parseRunScript)
 }
 
 func (d *Dockerfile) parseRunScript(run *instructions.RunCommand) *RunScript {

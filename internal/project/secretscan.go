@@ -64,7 +64,15 @@ type ScanStats struct {
 // secretScans caches the scan of each path: rules share the work.
 type secretScans struct {
 	mu    sync.Mutex
-	files map[string]*ScannedFile
+	files map[string]*scanEntry
+}
+
+// scanEntry is one file's scan; done is closed once file is complete.
+// Rules run in parallel: a rule asking for a file another rule is
+// scanning waits for that scan instead of reading a half-filled result.
+type scanEntry struct {
+	file *ScannedFile
+	done chan struct{}
 }
 
 // ScanSecrets reads the root-relative files (once each per project; a
@@ -77,30 +85,35 @@ func (p *Project) ScanSecrets(paths []string) []*ScannedFile {
 	s := &p.scans
 	s.mu.Lock()
 	if s.files == nil {
-		s.files = map[string]*ScannedFile{}
+		s.files = map[string]*scanEntry{}
 	}
-	var todo []*ScannedFile
+	var todo, others []*scanEntry
 	out := make([]*ScannedFile, len(paths))
 	for i, rel := range paths {
-		f, ok := s.files[rel]
+		e, ok := s.files[rel]
 		if !ok {
-			f = &ScannedFile{Path: rel}
-			s.files[rel] = f
-			todo = append(todo, f)
+			e = &scanEntry{file: &ScannedFile{Path: rel}, done: make(chan struct{})}
+			s.files[rel] = e
+			todo = append(todo, e)
+		} else {
+			others = append(others, e)
 		}
-		out[i] = f
+		out[i] = e.file
 	}
 	s.mu.Unlock()
 
-	jobs := make(chan *ScannedFile)
+	jobs := make(chan *scanEntry)
 	var wg sync.WaitGroup
 	for w := 0; w < min(scanParallelism, len(todo)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			buf := make([]byte, 0, 64<<10)
-			for f := range jobs {
-				buf = p.scanOne(f, buf)
+			for e := range jobs {
+				func() {
+					defer close(e.done)
+					buf = p.scanOne(e.file, buf)
+				}()
 			}
 		}()
 	}
@@ -109,6 +122,9 @@ func (p *Project) ScanSecrets(paths []string) []*ScannedFile {
 	}
 	close(jobs)
 	wg.Wait()
+	for _, e := range others {
+		<-e.done
+	}
 	return out
 }
 
@@ -118,7 +134,13 @@ func (p *Project) ScanStats() ScanStats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := ScanStats{Skipped: map[SkipReason]int{}}
-	for _, f := range s.files {
+	for _, e := range s.files {
+		select {
+		case <-e.done:
+		default:
+			continue // still being scanned
+		}
+		f := e.file
 		if f.Skipped != "" {
 			st.Skipped[f.Skipped]++
 			continue

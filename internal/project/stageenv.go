@@ -27,23 +27,29 @@ func (d *Dockerfile) WalkStage(si int, fn func(ci int, cmd instructions.Command,
 	if si < 0 || si >= len(d.Stages) {
 		return
 	}
-	env := d.stageStartEnv(si, 0)
+	lex := shell.NewLex(d.EscapeToken())
+	env := d.stageStartEnv(si, 0, lex)
 	st := d.Stages[si]
-	// One snapshot per run of commands between ARGs and ENVs, which alone
-	// change the environment (a snapshot per command copied it 2,000 times
-	// in a 2,000-instruction Dockerfile).
 	var expand Expander
 	for ci, cmd := range st.Commands {
 		if expand == nil {
-			expand = env.expander(d.EscapeToken())
+			expand = env.expander(lex)
 		}
 		fn(ci, cmd, expand)
-		switch cmd.(type) {
-		case *instructions.ArgCommand, *instructions.EnvCommand:
-			d.applyToEnv(env, cmd)
-			expand = nil
+		if changesEnv(cmd) {
+			d.applyToEnv(env, cmd, lex)
+			expand = nil // a new snapshot for the commands after it
 		}
 	}
+}
+
+// changesEnv reports whether applyToEnv changes anything for cmd.
+func changesEnv(cmd instructions.Command) bool {
+	switch cmd.(type) {
+	case *instructions.ArgCommand, *instructions.EnvCommand:
+		return true
+	}
+	return false
 }
 
 // stageEnv holds the variables with a known value; every other name is
@@ -80,19 +86,19 @@ func (e *stageEnv) expand(lex *shell.Lex, word string) (string, bool) {
 	return res.Result, true
 }
 
-func (e *stageEnv) expander(esc rune) Expander {
-	// A snapshot: later commands change e.
+// expander expands with a snapshot of e (later commands change e) and
+// lex; like the walk that makes it, it is not for concurrent use.
+func (e *stageEnv) expander(lex *shell.Lex) Expander {
 	snap := &stageEnv{vals: make(map[string]string, len(e.vals))}
 	for k, v := range e.vals {
 		snap.vals[k] = v
 	}
-	lex := shell.NewLex(esc)
 	return func(word string) (string, bool) { return snap.expand(lex, word) }
 }
 
 // stageStartEnv is the environment a stage starts with: the final ENVs of
 // the earlier stage it is built FROM, or nothing known (an image).
-func (d *Dockerfile) stageStartEnv(si, depth int) *stageEnv {
+func (d *Dockerfile) stageStartEnv(si, depth int, lex *shell.Lex) *stageEnv {
 	env := &stageEnv{vals: map[string]string{}, env: map[string]bool{}}
 	if depth > len(d.Stages) {
 		return env
@@ -103,9 +109,9 @@ func (d *Dockerfile) stageStartEnv(si, depth int) *stageEnv {
 	}
 	for pi := 0; pi < si; pi++ {
 		if d.Stages[pi].Name != "" && strings.EqualFold(d.Stages[pi].Name, base) {
-			parent := d.stageStartEnv(pi, depth+1)
+			parent := d.stageStartEnv(pi, depth+1, lex)
 			for _, cmd := range d.Stages[pi].Commands {
-				d.applyToEnv(parent, cmd)
+				d.applyToEnv(parent, cmd, lex)
 			}
 			for k := range parent.env {
 				env.vals[k] = parent.vals[k]
@@ -118,8 +124,7 @@ func (d *Dockerfile) stageStartEnv(si, depth int) *stageEnv {
 }
 
 // applyToEnv updates env after an ARG or ENV command.
-func (d *Dockerfile) applyToEnv(env *stageEnv, cmd instructions.Command) {
-	lex := shell.NewLex(d.EscapeToken())
+func (d *Dockerfile) applyToEnv(env *stageEnv, cmd instructions.Command, lex *shell.Lex) {
 	switch c := cmd.(type) {
 	case *instructions.ArgCommand:
 		meta := d.metaEnv()

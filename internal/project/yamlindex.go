@@ -1,6 +1,7 @@
 package project
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 
@@ -62,7 +63,15 @@ func collectPairs(n *yaml.Node, depth int, visited map[*yaml.Node]bool) [][2]*ya
 		return nil
 	}
 	visited[n] = true
-	var own, merged [][2]*yaml.Node
+	own := make([][2]*yaml.Node, 0, len(n.Content)/2)
+	if !hasMergeKey(n) {
+		// Without merges the pairs are the node's own, in order.
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			own = append(own, [2]*yaml.Node{n.Content[i], n.Content[i+1]})
+		}
+		return own
+	}
+	var merged [][2]*yaml.Node
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
@@ -84,7 +93,32 @@ func collectPairs(n *yaml.Node, depth int, visited map[*yaml.Node]bool) [][2]*ya
 	return own
 }
 
+func hasMergeKey(n *yaml.Node) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if isMergeKey(n.Content[i]) {
+			return true
+		}
+	}
+	return false
+}
+
 func mappingGet(n *yaml.Node, key string, depth int) (k, v *yaml.Node) {
+	if n == nil || n.Kind != yaml.MappingNode || depth > 32 {
+		return nil, nil
+	}
+	// The node's own keys come first and win: look there without
+	// flattening the merges.
+	merges := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if isMergeKey(n.Content[i]) {
+			merges = true
+		} else if n.Content[i].Value == key {
+			return n.Content[i], n.Content[i+1]
+		}
+	}
+	if !merges {
+		return nil, nil
+	}
 	for _, kv := range mappingPairs(n, depth) {
 		if kv[0].Value == key {
 			return kv[0], kv[1]
@@ -215,12 +249,15 @@ func ScalarRefs(src *Source, n *yaml.Node) []LocatedRef {
 	// longer than the value, never by this much): a reference that is not
 	// found must not cost a scan of the rest of the file, for each scalar.
 	end := min(len(src.Data), start+8*len(n.Value)+4096)
-	data := string(src.Data[start:end])
+	data := src.Data[start:end]
 	var out []LocatedRef
 	cursor := 0
 	locate := func(from int, r VarRef) (LocatedRef, bool) {
 		text := n.Value[r.Start:r.End]
-		at := strings.Index(data[from:], text)
+		if from < 0 || from > len(data) {
+			return LocatedRef{}, false
+		}
+		at := bytes.Index(data[from:], []byte(text))
 		if at < 0 {
 			return LocatedRef{}, false
 		}
