@@ -27,11 +27,23 @@ type copySource struct {
 	isDir bool // written with a trailing "/"
 }
 
+// copySourcesKey memoises the copy sources of a Dockerfile (DF014 and
+// DF015 both read them).
+type copySourcesKey struct{}
+
 // copySources calls fn for each local source of the COPY and ADD
 // instructions of d: not --from (a stage or an image), not a URL or git
 // source, not a heredoc, not the whole context ("."), and only when its
 // variables expand to known values.
 func copySources(d *project.Dockerfile, fn func(copySource)) {
+	all := d.Memo(copySourcesKey{}, func() any { return listCopySources(d) }).([]copySource)
+	for _, cs := range all {
+		fn(cs)
+	}
+}
+
+func listCopySources(d *project.Dockerfile) []copySource {
+	var out []copySource
 	for si := range d.Stages {
 		d.WalkStage(si, func(_ int, cmd instructions.Command, expand project.Expander) {
 			var instr string
@@ -68,10 +80,11 @@ func copySources(d *project.Dockerfile, fn func(copySource)) {
 				} else {
 					cs.rng = d.InstructionRange(cmd.Location())
 				}
-				fn(cs)
+				out = append(out, cs)
 			}
 		})
 	}
+	return out
 }
 
 // sourceWords are the words of the instruction's sources (the arguments

@@ -67,9 +67,17 @@ type dfStage struct {
 	shipped bool
 }
 
+// dfStagesKey memoises dockerfileStages per Dockerfile.
+type dfStagesKey struct{}
+
 // dockerfileStages walks every stage of d, tracking WORKDIR, USER, SHELL
 // and ENV/ARG, and inheriting them from an earlier stage named in FROM.
+// It is computed once per Dockerfile and shared by the rules: read only.
 func dockerfileStages(d *project.Dockerfile) []dfStage {
+	return d.Memo(dfStagesKey{}, func() any { return walkDockerfileStages(d) }).([]dfStage)
+}
+
+func walkDockerfileStages(d *project.Dockerfile) []dfStage {
 	out := make([]dfStage, 0, len(d.Stages))
 	final := map[string]*dfState{} // stage name (lowercase) -> state at its end
 	for i, st := range d.Stages {

@@ -289,8 +289,16 @@ type dfStepContext struct {
 	recommendsConfigured bool
 }
 
-// stageRuns returns the parsed RUNs of a stage, in order.
+// stageRunsKey memoises stageRuns per Dockerfile and stage.
+type stageRunsKey struct{ stage int }
+
+// stageRuns returns the parsed RUNs of a stage, in order. It is computed
+// once per stage and shared by the rules: read only.
 func stageRuns(d *project.Dockerfile, ds dfStage) []dfStepContext {
+	return d.Memo(stageRunsKey{ds.index}, func() any { return parseStageRuns(d, ds) }).([]dfStepContext)
+}
+
+func parseStageRuns(d *project.Dockerfile, ds dfStage) []dfStepContext {
 	var out []dfStepContext
 	configured := false
 	for _, step := range ds.steps {

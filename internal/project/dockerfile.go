@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -332,9 +332,33 @@ type InstructionText struct {
 	// JSON is true when the arguments are a JSON array of strings.
 	JSON bool
 
-	d        *Dockerfile
-	pos      []finding.Pos // pos[i] is the place of Text[i] (own lines); len(Text)+1 entries
-	lastLine int           // last line of the logical line (own lines)
+	d *Dockerfile
+	// segs map Text back to the file: Text[segs[k].off:] comes from line
+	// segs[k].line (own lines) from column segs[k].col0+1 on, up to the
+	// next segment. end is the place just after Text.
+	segs     []textSeg
+	end      finding.Pos
+	lastLine int // last line of the logical line (own lines)
+}
+
+// textSeg is one physical line's part of an instruction's Text.
+type textSeg struct{ off, line, col0 int }
+
+// posAt is the place (own lines) of Text[i]; i == len(Text) is the place
+// just after the text.
+func (t *InstructionText) posAt(i int) finding.Pos {
+	if i >= len(t.Text) || len(t.segs) == 0 {
+		return t.end
+	}
+	if i < 0 {
+		i = 0
+	}
+	k := sort.Search(len(t.segs), func(k int) bool { return t.segs[k].off > i }) - 1
+	if k < 0 {
+		k = 0
+	}
+	sg := t.segs[k]
+	return finding.Pos{Line: sg.line, Col: sg.col0 + i - sg.off + 1}
 }
 
 // ArgsText is the argument part of the instruction (shell form: the
@@ -352,10 +376,10 @@ func (t *InstructionText) Range(start, end int) finding.Range {
 	if end < start {
 		end = start
 	}
-	s := t.pos[start]
+	s := t.posAt(start)
 	var e finding.Pos
 	if end > start {
-		e = t.pos[end-1]
+		e = t.posAt(end - 1)
 		e.Col++ // End is exclusive
 	} else {
 		e = s
@@ -405,50 +429,43 @@ func (d *Dockerfile) FlagRange(loc []parser.Range, name string) (r finding.Range
 	return w.Range, ok
 }
 
-// dfContinuation builds BuildKit's line-continuation regexp for an escape
-// token (parser.directives.setEscapeToken).
-func dfContinuation(esc rune) *regexp.Regexp {
-	s := string(esc)
-	return regexp.MustCompile(`([^\` + s + `])\` + s + `[ \t]*$|^\` + s + `[ \t]*$`)
+// dfTrimContinuation cuts the continuation token (and the blanks after
+// it) off a line, like parser.trimContinuationCharacter with BuildKit's
+// line-continuation regexp (a test checks they agree): the escape token,
+// followed only by spaces and tabs, that is the whole line or follows
+// another character than itself. more is false when the line does not
+// continue.
+func dfTrimContinuation(line string, esc byte) (trimmed string, more bool) {
+	t := strings.TrimRight(line, " \t")
+	k := len(t) - 1
+	if k < 0 || t[k] != esc {
+		return line, false
+	}
+	if k > 0 && t[k-1] == esc {
+		return line, false
+	}
+	return t[:k], true
 }
 
-var (
-	dfContBackslash = dfContinuation('\\')
-	dfContBacktick  = dfContinuation('`')
-)
-
-// instructionAt rebuilds the logical line that starts at line start (own
-// line numbers) the way parser.Parse does.
-func (d *Dockerfile) instructionAt(start int) *InstructionText {
+// buildInstructionAt rebuilds the logical line that starts at line start
+// (own line numbers) the way parser.Parse does. instructionAt is its
+// memoised form.
+func (d *Dockerfile) buildInstructionAt(start int) *InstructionText {
 	src := d.Source
 	if src == nil || start < 1 || start > src.LineCount() {
 		return nil
 	}
 	esc := d.EscapeToken()
-	cont := dfContBackslash
-	if esc == '`' {
-		cont = dfContBacktick
-	}
 	t := &InstructionText{d: d}
-	var text []byte
+	var text strings.Builder
 	add := func(line int, col0 int, seg string) {
-		for i := 0; i < len(seg); i++ {
-			text = append(text, seg[i])
-			t.pos = append(t.pos, finding.Pos{Line: line, Col: col0 + i + 1})
+		if seg == "" {
+			return
 		}
+		t.segs = append(t.segs, textSeg{off: text.Len(), line: line, col0: col0})
+		text.WriteString(seg)
 	}
-	// trim cuts the continuation token off a line, like
-	// parser.trimContinuationCharacter.
-	trim := func(s string) (string, bool) {
-		m := cont.FindStringSubmatchIndex(s)
-		if m == nil {
-			return s, false
-		}
-		if m[2] >= 0 {
-			return s[:m[3]], true
-		}
-		return s[:m[0]], true
-	}
+	trim := func(s string) (string, bool) { return dfTrimContinuation(s, byte(esc)) }
 
 	line := start
 	raw := src.Line(line)
@@ -471,17 +488,14 @@ func (d *Dockerfile) instructionAt(start int) *InstructionText {
 		add(line, 0, seg)
 	}
 	t.lastLine = line
-	t.Text = string(text)
-	// Sentinel: the position just after the text.
-	endPos := finding.Pos{Line: line, Col: 1}
-	if n := len(t.pos); n > 0 {
-		endPos = t.pos[n-1]
-		endPos.Col++
+	t.Text = text.String()
+	// The position just after the text.
+	if n := len(t.segs); n > 0 {
+		last := t.segs[n-1]
+		t.end = finding.Pos{Line: last.line, Col: last.col0 + len(t.Text) - last.off + 1}
 	} else {
-		endPos.Line = start
-		endPos.Col = off + 1
+		t.end = finding.Pos{Line: start, Col: off + 1}
 	}
-	t.pos = append(t.pos, endPos)
 	t.split(esc)
 	return t
 }
@@ -540,6 +554,7 @@ func (t *InstructionText) split(esc rune) {
 			return
 		}
 	}
+	t.Args = make([]InstructionWord, 0, dfCountWords(s[i:]))
 	for {
 		for i < len(s) && dfIsBlank(s[i]) {
 			i++
@@ -561,7 +576,17 @@ func (t *InstructionText) word(start, end int, value string) InstructionWord {
 // blanks, the escape token escapes the next byte. It returns the end offset
 // and the word with quotes and escapes removed.
 func dfScanWord(s string, i int, esc rune) (int, string) {
+	// The common word has no quote or escape: its value is its text.
+	j := i
+	for j < len(s) && !dfIsBlank(s[j]) && s[j] != '"' && s[j] != '\'' && rune(s[j]) != esc {
+		j++
+	}
+	if j >= len(s) || dfIsBlank(s[j]) {
+		return j, s[i:j]
+	}
 	var b strings.Builder
+	b.WriteString(s[i:j])
+	i = j
 	var quote byte
 	for i < len(s) {
 		c := s[i]
@@ -581,6 +606,20 @@ func dfScanWord(s string, i int, esc rune) (int, string) {
 		i++
 	}
 	return i, b.String()
+}
+
+// dfCountWords is an upper bound of the words in s (runs of non-blanks),
+// to size the argument list.
+func dfCountWords(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		b := dfIsBlank(s[i])
+		if !b && !in {
+			n++
+		}
+		in = !b
+	}
+	return n
 }
 
 // jsonWords finds the string literals of a JSON array in Text[start:end].

@@ -275,6 +275,10 @@ type Dockerfile struct {
 	Context *BuildContext
 	// Services names the compose services built from it.
 	Services []string
+
+	// cache memoises the instruction texts and RUN scripts rules ask for
+	// (dockerfile_cache.go).
+	cache dfCache
 }
 
 // BuildContext is a directory sent to the engine by a build.

@@ -43,8 +43,20 @@ type RunScript struct {
 
 // RunScript parses the script of a RUN instruction. It returns nil when the
 // instruction's text cannot be found; a script that does not parse has Err
-// set and no commands.
+// set and no commands. The result is computed once per RUN and shared:
+// callers must not modify it.
 func (d *Dockerfile) RunScript(run *instructions.RunCommand) *RunScript {
+	if run == nil || d.Source == nil {
+		return nil
+	}
+	if rs, ok := d.cache.run(d, run); ok {
+		return rs
+	}
+	return d.cache.storeRun(d, run, d.parseRunScript(run))
+}
+
+// parseRunScript is RunScript without the cache.
+func (d *Dockerfile) parseRunScript(run *instructions.RunCommand) *RunScript {
 	if run == nil || d.Source == nil {
 		return nil
 	}
@@ -162,11 +174,7 @@ func (rs *RunScript) pos(off int, end bool) finding.Pos {
 	}
 	in := rs.Instr
 	if rs.textLen >= 0 && off < rs.textLen || len(rs.bodyStarts) == 0 || off < rs.bodyStarts[0] {
-		i := rs.base + off
-		if i >= len(in.pos) {
-			i = len(in.pos) - 1
-		}
-		return in.pos[i]
+		return in.posAt(rs.base + off)
 	}
 	k := 0
 	for k+1 < len(rs.bodyStarts) && rs.bodyStarts[k+1] <= off {
