@@ -555,39 +555,32 @@ var ecoHints = map[string]string{
 	"pip":    "for pip install ., install the dependencies first (a requirements file), then copy the sources and install the project with --no-deps",
 }
 
-// dockerignoreMatcher reports whether a context path is excluded by the
-// context's .dockerignore, approximately: a pattern (without "!") that
-// matches the path or its first element, with path.Match. Any "!"
-// exception makes every match count as excluded (the edit is then left
-// out rather than risk a failing COPY).
+// dockerignoreMatcher reports whether a context path is left out of the
+// build context by its ignore file, with the engine's semantics
+// (project.Dockerignore: patternmatcher, "!" exceptions, "**"): a COPY of
+// it would fail. A directory counts as left out only when no exception
+// brings back anything in it. An ignore file that does not parse fails the
+// build: everything then counts as left out, so no edit is offered.
 func dockerignoreMatcher(p *project.Project, d *project.Dockerfile) func(string) bool {
+	never := func(string) bool { return false }
 	if d.Context == nil || d.Context.Dockerignore == "" {
-		return func(string) bool { return false }
+		return never
 	}
 	src := p.Sources[d.Context.Dockerignore]
 	if src == nil {
-		return func(string) bool { return false }
+		return never
 	}
-	var patterns []string
-	for _, l := range strings.Split(string(src.Data), "\n") {
-		l = strings.TrimSpace(l)
-		if l == "" || strings.HasPrefix(l, "#") {
-			continue
-		}
-		l = strings.TrimPrefix(l, "!")
-		l = strings.TrimPrefix(path.Clean("/"+l), "/")
-		l = strings.TrimPrefix(l, "**/")
-		patterns = append(patterns, l)
+	ignore := project.ParseDockerignore(src)
+	if ignore.Err != nil {
+		return func(string) bool { return true }
 	}
+	files := d.Context.Files()
 	return func(name string) bool {
-		first, _, _ := strings.Cut(name, "/")
-		for _, pat := range patterns {
-			for _, cand := range []string{name, first, path.Base(name)} {
-				if ok, _ := path.Match(pat, cand); ok {
-					return true
-				}
-			}
+		if e, ok := files.Lookup(name); ok {
+			excluded, _ := entryExcluded(files, ignore, e)
+			return excluded
 		}
-		return false
+		excluded, _ := ignore.Excluded(name)
+		return excluded
 	}
 }
