@@ -253,13 +253,9 @@ func (d *Dockerfile) lineSpanRange(start, end int) finding.Range {
 	if src == nil {
 		src = NewSource(d.Path, nil)
 	}
-	startCol := 1
+	// Source.Line leaves out a BOM: columns of line 1 start after it.
 	text := src.Line(start)
-	if start == 1 {
-		startCol += len(text) - len(strings.TrimPrefix(text, string(utf8BOM)))
-		text = strings.TrimPrefix(text, string(utf8BOM))
-	}
-	startCol += len(text) - len(strings.TrimLeftFunc(text, unicode.IsSpace))
+	startCol := 1 + len(text) - len(strings.TrimLeftFunc(text, unicode.IsSpace))
 	last := start
 	if in := d.instructionAt(start); in != nil {
 		last = in.lastLine
@@ -468,12 +464,8 @@ func (d *Dockerfile) buildInstructionAt(start int) *InstructionText {
 	trim := func(s string) (string, bool) { return dfTrimContinuation(s, byte(esc)) }
 
 	line := start
-	raw := src.Line(line)
-	off := 0
-	if line == 1 && strings.HasPrefix(raw, string(utf8BOM)) {
-		off = len(utf8BOM)
-	}
-	off += len(raw[off:]) - len(strings.TrimLeftFunc(raw[off:], unicode.IsSpace))
+	raw := src.Line(line) // without a BOM
+	off := len(raw) - len(strings.TrimLeftFunc(raw, unicode.IsSpace))
 	seg, more := trim(raw[off:])
 	add(line, off, seg)
 	for more && line < src.LineCount() {
