@@ -157,6 +157,9 @@ var bkNonEnvArgs = map[string]bool{
 type bkEnv struct {
 	vals map[string]string
 	keys []string
+	// near indexes keys for suggest, once there are many (built on first
+	// use, extended as keys are added; never shared by a clone).
+	near *bkNearIndex
 }
 
 func newBKEnv() *bkEnv { return &bkEnv{vals: map[string]string{}} }
@@ -863,7 +866,7 @@ func bkReportUnmatched(cmd instructions.Command, s *bkState, env bkStageEnv, unm
 		if bkNonEnvArgs[v] {
 			continue
 		}
-		match := bkSuggest(v, env.Keys())
+		match := env.suggest(v)
 		if env.external && match == "" && !env.fileArgs[v] {
 			continue
 		}
@@ -978,4 +981,77 @@ func bkSuggest(val string, options []string) string {
 	}
 	match, _ := suggest.Search(val, near, true)
 	return match
+}
+
+// bkNearIndexMin is the number of keys from which suggest uses an index:
+// a stage with thousands of ENV lines and as many undefined variables
+// would otherwise compare every pair.
+const bkNearIndexMin = 64
+
+// suggest is bkSuggest(val, e.Keys()), the same answer found through an
+// index of the keys' deletion neighbourhoods when there are many: two
+// strings within edit distance 2 have a common string that each gives
+// with at most 2 deletions, so the keys sharing one of val's deletion
+// strings are all those suggest.Search could pick, and they are searched
+// in the keys' order.
+func (e *bkEnv) suggest(val string) string {
+	if len(e.keys) < bkNearIndexMin {
+		return bkSuggest(val, e.keys)
+	}
+	if _, ok := e.vals[val]; ok {
+		return "" // suggest.Search: an exact match means no suggestion
+	}
+	if e.near == nil {
+		e.near = &bkNearIndex{m: map[string][]int{}}
+	}
+	for ; e.near.n < len(e.keys); e.near.n++ {
+		for _, d := range bkDeletions(e.keys[e.near.n]) {
+			e.near.m[d] = append(e.near.m[d], e.near.n)
+		}
+	}
+	seen := map[int]bool{}
+	var idx []int
+	for _, d := range bkDeletions(val) {
+		for _, i := range e.near.m[d] {
+			if !seen[i] {
+				seen[i] = true
+				idx = append(idx, i)
+			}
+		}
+	}
+	sort.Ints(idx)
+	near := make([]string, len(idx))
+	for j, i := range idx {
+		near[j] = e.keys[i]
+	}
+	return bkSuggest(val, near)
+}
+
+// bkNearIndex maps each string obtained from a key by at most two rune
+// deletions to the positions of the keys giving it; n keys are indexed.
+type bkNearIndex struct {
+	m map[string][]int
+	n int
+}
+
+// bkDeletions returns s and every distinct string made from it by
+// deleting one or two runes.
+func bkDeletions(s string) []string {
+	r := []rune(s)
+	seen := map[string]bool{s: true}
+	out := []string{s}
+	add := func(x string) {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	for i := range r {
+		one := append(append([]rune{}, r[:i]...), r[i+1:]...)
+		add(string(one))
+		for j := i; j < len(one); j++ {
+			add(string(append(append([]rune{}, one[:j]...), one[j+1:]...)))
+		}
+	}
+	return out
 }

@@ -26,20 +26,76 @@ type dfState struct {
 	// shell is the SHELL in effect, nil for the default.
 	shell []string
 	// env holds the ENV and ARG names set so far, with their values as
-	// written (ARG without a default: "").
-	env map[string]string
+	// written (ARG without a default: ""). It is immutable: shared by the
+	// states of the stage until an ENV or ARG makes a new layer.
+	env *dfEnv
 	// image is the base image of the stage (through FROM <stage>).
 	image string
 }
 
 func (s *dfState) clone() *dfState {
 	c := *s
-	c.env = make(map[string]string, len(s.env))
-	for k, v := range s.env {
-		c.env[k] = v
-	}
 	c.shell = append([]string(nil), s.shell...)
 	return &c
+}
+
+// dfEnv is an immutable set of variables: the values one instruction set
+// over the ones before it. Lookups walk the layers; every dfEnvFlatten
+// layers they are merged into one, so a stage of thousands of ENV lines
+// costs neither a copy of every variable per instruction nor long walks.
+type dfEnv struct {
+	parent *dfEnv
+	vals   map[string]string
+	depth  int
+}
+
+const dfEnvFlatten = 32
+
+func (e *dfEnv) get(k string) (string, bool) {
+	for x := e; x != nil; x = x.parent {
+		if v, ok := x.vals[k]; ok {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// with returns e with the values of set added (set is kept, not copied).
+func (e *dfEnv) with(set map[string]string) *dfEnv {
+	if len(set) == 0 {
+		return e
+	}
+	n := &dfEnv{parent: e, vals: set, depth: 1}
+	if e != nil {
+		n.depth = e.depth + 1
+	}
+	if n.depth < dfEnvFlatten {
+		return n
+	}
+	flat := map[string]string{}
+	for x := n; x != nil; x = x.parent {
+		for k, v := range x.vals {
+			if _, ok := flat[k]; !ok {
+				flat[k] = v
+			}
+		}
+	}
+	return &dfEnv{vals: flat, depth: 1}
+}
+
+// keys lists every name once.
+func (e *dfEnv) keys() []string {
+	seen := map[string]bool{}
+	var out []string
+	for x := e; x != nil; x = x.parent {
+		for k := range x.vals {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }
 
 // rootUser reports whether the stage runs as root as far as the
@@ -81,7 +137,7 @@ func walkDockerfileStages(d *project.Dockerfile) []dfStage {
 	out := make([]dfStage, 0, len(d.Stages))
 	final := map[string]*dfState{} // stage name (lowercase) -> state at its end
 	for i, st := range d.Stages {
-		state := &dfState{env: map[string]string{}, image: st.BaseName}
+		state := &dfState{image: st.BaseName}
 		if prev, ok := final[strings.ToLower(st.BaseName)]; ok {
 			state = prev.clone()
 		} else if st.BaseName == "scratch" {
@@ -118,21 +174,29 @@ func (s *dfState) after(d *project.Dockerfile, c instructions.Command) *dfState 
 		return n
 	case *instructions.EnvCommand:
 		n := s.clone()
+		set := make(map[string]string, len(c.Env))
 		for _, kv := range c.Env {
-			n.env[kv.Key] = kv.Value
+			set[kv.Key] = kv.Value
 		}
+		n.env = s.env.with(set)
 		return n
 	case *instructions.ArgCommand:
 		n := s.clone()
+		set := make(map[string]string, len(c.Args))
 		for _, kv := range c.Args {
 			v := ""
 			if kv.Value != nil {
 				v = *kv.Value
 			}
-			if _, ok := n.env[kv.Key]; !ok || kv.Value != nil {
-				n.env[kv.Key] = v
+			_, had := set[kv.Key]
+			if !had {
+				_, had = s.env.get(kv.Key)
+			}
+			if !had || kv.Value != nil {
+				set[kv.Key] = v
 			}
 		}
+		n.env = s.env.with(set)
 		return n
 	}
 	return s
@@ -162,25 +226,19 @@ func resolveDir(d *project.Dockerfile, s *dfState, dir, p string) string {
 
 // stageEnv is the shell lexer's view of a stage's ENV/ARG values.
 type stageEnv struct {
-	vals    map[string]string
+	vals    *dfEnv
 	missing bool
 }
 
 func (e *stageEnv) Get(k string) (string, bool) {
-	v, ok := e.vals[k]
+	v, ok := e.vals.get(k)
 	if !ok || strings.Contains(v, "$") {
 		e.missing = true
 	}
 	return v, ok
 }
 
-func (e *stageEnv) Keys() []string {
-	keys := make([]string, 0, len(e.vals))
-	for k := range e.vals {
-		keys = append(keys, k)
-	}
-	return keys
-}
+func (e *stageEnv) Keys() []string { return e.vals.keys() }
 
 // expandStageVars expands $VAR in word with the stage's ENV/ARG values,
 // the way BuildKit does for WORKDIR; ok is false when a value is unknown.

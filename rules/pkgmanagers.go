@@ -202,7 +202,7 @@ func pipCacheKept(st *dfState, rs *project.RunScript, c *shellcmd.Command) bool 
 	if c.Has("--no-cache-dir") {
 		return false
 	}
-	if v, ok := st.env["PIP_NO_CACHE_DIR"]; ok && envDisables(v) {
+	if v, ok := st.env.get("PIP_NO_CACHE_DIR"); ok && envDisables(v) {
 		return false
 	}
 	for _, ws := range [][]shellcmd.Word{c.Assigns, c.Wrappers} {
@@ -356,14 +356,14 @@ var cacheManagers = map[string]cacheManager{
 func (m cacheManager) cacheDirs(st *dfState) []string {
 	dirs := append([]string(nil), m.dirs...)
 	if m.name == "go" {
-		if gp, ok := st.env["GOPATH"]; ok && path.IsAbs(gp) && !strings.Contains(gp, "$") {
+		if gp, ok := st.env.get("GOPATH"); ok && path.IsAbs(gp) && !strings.Contains(gp, "$") {
 			dirs[0] = path.Join(gp, "pkg/mod")
 		} else if !isGolangImage(st.image) {
 			dirs[0] = "/root/go/pkg/mod"
 		}
 	}
 	for i, e := range m.env {
-		if v, ok := st.env[e]; ok && path.IsAbs(v) && !strings.Contains(v, "$") && i < len(dirs) {
+		if v, ok := st.env.get(e); ok && path.IsAbs(v) && !strings.Contains(v, "$") && i < len(dirs) {
 			dirs[i] = path.Clean(v)
 		}
 	}

@@ -197,6 +197,13 @@ func (d *Dockerfile) syntaxError(err error, fromParser bool) *SyntaxError {
 			start, end = line, line
 		}
 	}
+	if fromParser && strings.Contains(msg, "dockerfile line greater than max allowed size") {
+		// BuildKit's line scanner gives up on a line of 64 KiB or more,
+		// without saying which: the first one.
+		if line, ok := dfLongLine(d.Source.Data); ok {
+			return &SyntaxError{Range: d.firstWordRange(line), Message: msg}
+		}
+	}
 	if start == 0 {
 		start, end = 1, 1
 	}
@@ -219,6 +226,33 @@ func (d *Dockerfile) syntaxError(err error, fromParser bool) *SyntaxError {
 		}
 	}
 	return &SyntaxError{Range: r, Message: msg}
+}
+
+// dfMaxLine is the size from which BuildKit's line scanner (a
+// bufio.Scanner with its default 64 KiB buffer) rejects a line, its line
+// ending included.
+const dfMaxLine = 64 * 1024
+
+// dfLongLine returns the first line BuildKit's scanner rejects.
+func dfLongLine(data []byte) (int, bool) {
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		if len(line) >= dfMaxLine {
+			return i + 1, true
+		}
+	}
+	return 0, false
+}
+
+// firstWordRange spans the first word of own line n (a keyword), for an
+// error about a line too long to show whole.
+func (d *Dockerfile) firstWordRange(n int) finding.Range {
+	text := d.Source.Line(n)
+	start := len(text) - len(strings.TrimLeftFunc(text, unicode.IsSpace))
+	end := start
+	for end < len(text) && end-start < 64 && !dfIsBlank(text[end]) {
+		end++
+	}
+	return finding.Range{File: d.Path, Start: d.toFile(finding.Pos{Line: n, Col: start + 1}), End: d.toFile(finding.Pos{Line: n, Col: end + 1})}
 }
 
 // dfDirectiveErrorLine replays BuildKit's directive parsing over the leading
