@@ -172,3 +172,31 @@ func FuzzCheck(f *testing.F) {
 		}
 	})
 }
+
+func TestNewest(t *testing.T) {
+	tab := MustLoad()
+	for _, c := range []struct{ image, want string }{
+		{"python", "Python 3.14"},
+		{"python:latest", "Python 3.14"},
+		{"docker.io/library/node", "Node.js 26"},
+		{"postgres@sha256:0000000000000000000000000000000000000000000000000000000000000000", "PostgreSQL 18"},
+		{"mysql", "MySQL 8.4"},         // the 9.x innovation releases in the table have ended
+		{"debian", "Debian 13"},        // a number, not a codename
+		{"ubuntu", "Ubuntu 24.04"},     // 24.10 has ended
+		{"nginx", ""},                  // every version in the table has ended
+		{"openjdk", ""},                // deprecated: eclipse-temurin replaces it
+		{"bitnami/postgresql", ""},     // not official
+		{"ghcr.io/library/python", ""}, // not Docker Hub
+		{"traefik", ""},                // not in the table
+		{"", ""}, {":::", ""},
+	} {
+		product, tag, ok := tab.Newest(c.image)
+		got := ""
+		if ok {
+			got = product + " " + tag
+		}
+		if got != c.want {
+			t.Errorf("Newest(%q) = %q, want %q", c.image, got, c.want)
+		}
+	}
+}
