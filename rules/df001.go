@@ -105,10 +105,24 @@ func copyBeforeInstallStage(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfS
 	}
 
 	first := after[0]
+	// A build that needs the sources (go build after go mod download)
+	// runs after the copy in the fixed file too: it is not listed when a
+	// command that fetches the same ecosystem's dependencies is.
+	fetches := map[string]bool{}
+	for _, a := range after {
+		for _, di := range a.installs {
+			if !di.needsSources {
+				fetches[di.eco] = true
+			}
+		}
+	}
 	var lines []string
 	var related []finding.Related
 	for _, a := range after {
 		for _, di := range a.installs {
+			if di.needsSources && fetches[di.eco] {
+				continue
+			}
 			lines = append(lines, fmt.Sprintf("line %d: %q", lineOf(d, a.ctx.run.Location()), commandText(a.ctx.script, di.cmd)))
 			related = append(related, finding.Related{
 				Range:   a.ctx.script.CommandRange(di.cmd),

@@ -3,6 +3,7 @@ package rules
 import (
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -480,9 +481,21 @@ func (e *dfEditor) scriptEdit(rs *project.RunScript, start, end int, text string
 }
 
 // commandText is a command's text for messages, shortened (an exec-form
-// command as the words it runs).
+// command as the words it runs). Variable assignments before the command
+// (CGO_ENABLED=0 go build) are left out, and a long text is cut after a
+// word.
 func commandText(rs *project.RunScript, c *shellcmd.Command) string {
-	t := strings.Join(strings.Fields(rs.Text(c)), " ")
+	text := rs.Text(c)
+	if n := len(c.Assigns); n > 0 && len(c.Wrappers)+len(c.Args) > 0 {
+		first := c.Args
+		if len(c.Wrappers) > 0 {
+			first = c.Wrappers
+		}
+		if off := first[0].Start - c.Start; off > 0 && off <= len(text) && c.Assigns[n-1].End <= first[0].Start {
+			text = text[off:]
+		}
+	}
+	t := strings.Join(strings.Fields(text), " ")
 	if rs.Exec && c.Depth == 0 {
 		words := make([]string, 0, len(c.Wrappers)+len(c.Args))
 		for _, w := range append(append([]shellcmd.Word(nil), c.Wrappers...), c.Args...) {
@@ -490,10 +503,36 @@ func commandText(rs *project.RunScript, c *shellcmd.Command) string {
 		}
 		t = strings.Join(words, " ")
 	}
-	if len(t) > 60 {
-		t = t[:57] + "..."
+	return shortText(t, 60)
+}
+
+// commandFull is a command's whole text with its blanks collapsed (an
+// exec-form command as the words it runs), for a fix that writes it.
+func commandFull(rs *project.RunScript, c *shellcmd.Command) string {
+	if rs.Exec && c.Depth == 0 {
+		words := make([]string, 0, len(c.Assigns)+len(c.Wrappers)+len(c.Args))
+		for _, w := range append(append(append([]shellcmd.Word(nil), c.Assigns...), c.Wrappers...), c.Args...) {
+			words = append(words, w.Value)
+		}
+		return strings.Join(words, " ")
 	}
-	return t
+	return strings.Join(strings.Fields(rs.Text(c)), " ")
+}
+
+// shortText cuts t to at most max bytes, after a word when one ends in
+// the last third, and marks the cut with "...".
+func shortText(t string, max int) string {
+	if len(t) <= max {
+		return t
+	}
+	cut := max - 3
+	for cut > 0 && !utf8.RuneStart(t[cut]) {
+		cut--
+	}
+	if i := strings.LastIndexByte(t[:cut], ' '); i > max*2/3 {
+		return t[:i] + " ..."
+	}
+	return t[:cut] + "..."
 }
 
 // lineOf is the line (in the file) where an instruction starts.
