@@ -571,7 +571,7 @@ func (b *builder) decl(c *syntax.DeclClause, st *syntax.Stmt, w walker, prev, ne
 // substs walks the command substitutions and process substitutions in a
 // node; their commands run for host.
 func (b *builder) substs(n syntax.Node, w walker, host *Command) {
-	if n == nil {
+	if n == nil || !maySubst(n) {
 		return
 	}
 	syntax.Walk(n, func(n syntax.Node) bool {
@@ -591,6 +591,35 @@ func (b *builder) substs(n syntax.Node, w walker, host *Command) {
 		}
 		return true
 	})
+}
+
+// maySubst reports whether a node can hold a command or process
+// substitution: false for the common words made only of literals and
+// quoted literals, which need no walk.
+func maySubst(n syntax.Node) bool {
+	switch n := n.(type) {
+	case *syntax.Word:
+		for _, p := range n.Parts {
+			switch p := p.(type) {
+			case *syntax.Lit, *syntax.SglQuoted:
+			case *syntax.DblQuoted:
+				for _, q := range p.Parts {
+					if _, ok := q.(*syntax.Lit); !ok {
+						return true
+					}
+				}
+			default:
+				return true
+			}
+		}
+		return false
+	case *syntax.Assign:
+		if n.Array != nil || n.Index != nil {
+			return true
+		}
+		return n.Value != nil && maySubst(n.Value)
+	}
+	return true
 }
 
 func (b *builder) redirSubsts(st *syntax.Stmt, w walker, host *Command) {
