@@ -8,6 +8,9 @@
 # instructions). Results: docs/performance.md, section "Dockerfiles".
 set -euo pipefail
 cd "$(dirname "$0")/.."
+for tool in hyperfine jq bc npm; do
+  command -v "$tool" >/dev/null || { echo "bench/dockerfile.sh needs $tool" >&2; exit 2; }
+done
 runs=${1:-20}
 n=${2:-2000}
 tools="${ENVDOCTOR_TOOLS_DIR:-$HOME/.cache/envdoctor-ci}"
