@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -125,10 +126,14 @@ func bkCheck(id, name, title string, fixable bool, warnings func(*project.Projec
 	}
 }
 
-// bkDispatchWarnings returns the warnings of one dispatch-time check over
-// d. The checks run once per Dockerfile for all the DF1xx rules.
-func bkDispatchWarnings(p *project.Project, d *project.Dockerfile, rule string) []bkWarning {
-	all := projectFact(p, "bkDispatch", d, func() []bkWarning { return bkDispatch(d, "") })
+// bkDispatchKey memoises bkDispatch(d, "") per Dockerfile: the DF1xx
+// rules share one run of the dispatch-time checks.
+type bkDispatchKey struct{}
+
+// bkDispatchWarnings runs the dispatch-time checks over d (once for all
+// the DF1xx rules) and returns the warnings of one check.
+func bkDispatchWarnings(_ *project.Project, d *project.Dockerfile, rule string) []bkWarning {
+	all := d.Derived(bkDispatchKey{}, func() any { return bkDispatch(d, "") }).([]bkWarning)
 	var out []bkWarning
 	for _, w := range all {
 		if w.Rule == rule {
@@ -152,6 +157,9 @@ var bkNonEnvArgs = map[string]bool{
 type bkEnv struct {
 	vals map[string]string
 	keys []string
+	// near indexes keys for suggest, once there are many (built on first
+	// use, extended as keys are added; never shared by a clone).
+	near *bkNearIndex
 }
 
 func newBKEnv() *bkEnv { return &bkEnv{vals: map[string]string{}} }
@@ -311,11 +319,12 @@ func bkDispatch(d *project.Dockerfile, only string) []bkWarning {
 	}
 
 	fileNames := bkFileNames(d, globalArgs, declared)
+	runNodes := bkRunNodes(d)
 	for _, s := range states {
 		if !reachable[s] {
 			continue
 		}
-		if !bkDispatchStage(d, s, shlex, globalArgs, fileNames, lint, r) {
+		if !bkDispatchStage(d, s, shlex, globalArgs, fileNames, runNodes, lint, r) {
 			break
 		}
 	}
@@ -631,7 +640,7 @@ func bkFileNames(d *project.Dockerfile, globalArgs *bkEnv, declared map[string]b
 
 // bkDispatchStage dispatches one stage (dispatchStages and dispatch). It
 // returns false when BuildKit would stop with an error.
-func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, globalArgs *bkEnv, fileArgs map[string]bool, lint *linter.Linter, r *bkRunner) bool {
+func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, globalArgs *bkEnv, fileArgs map[string]bool, runNodes map[int]*parser.Node, lint *linter.Linter, r *bkRunner) bool {
 	if s.base != nil {
 		// dispatchState.init: the state, image config, workdirSet and
 		// build args of the base stage carry over.
@@ -648,12 +657,16 @@ func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, global
 	}
 	s.dispatched = true
 	var cmdTracker, entrypointTracker, healthTracker []parser.Range
+	// The lexer of the raw expansions (a lexer is costly to make).
+	raw := shell.NewLex('\\')
+	raw.SkipProcessQuotes = true
 
 	for _, cmd := range s.stage.Commands {
 		cl := lint.WithMergedConfigFromComments(cmd.Comments())
 		env := bkStageEnv{bkEnv: s.env, external: s.external, fileArgs: fileArgs}
+		own := bkOwnCopy(cmd, runNodes)
 		if _, isArg := cmd.(*instructions.ArgCommand); !isArg {
-			if ex, ok := cmd.(instructions.SupportsSingleWordExpansion); ok {
+			if ex, ok := own.(instructions.SupportsSingleWordExpansion); ok {
 				for _, w := range bkWords(ex.Expand) {
 					_, unmatched, err := shlex.ProcessWord(w, env.bkEnv)
 					if err != nil {
@@ -663,9 +676,7 @@ func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, global
 				}
 			}
 		}
-		if ex, ok := cmd.(instructions.SupportsSingleWordExpansionRaw); ok {
-			raw := shell.NewLex('\\')
-			raw.SkipProcessQuotes = true
+		if ex, ok := own.(instructions.SupportsSingleWordExpansionRaw); ok {
 			for _, w := range bkWords(ex.ExpandRaw) {
 				_, unmatched, err := raw.ProcessWord(w, env.bkEnv)
 				if err != nil {
@@ -753,9 +764,89 @@ func bkDispatchStage(d *project.Dockerfile, s *bkState, shlex *shell.Lex, global
 	return true
 }
 
-// bkWords calls a command's Expand (or ExpandRaw) with an expander that
-// records each word and gives it back unchanged, so the command is left as
-// it was: BuildKit's own code decides which words are expanded.
+// bkOwnCopy returns a copy of cmd that bkWords may expand: BuildKit's
+// Expand writes the expanded words back into the command (the same words,
+// with bkWords' expander), and the parsed Dockerfile is shared by rules
+// that may run at once. The slices Expand writes into are copied; a RUN,
+// whose mounts Expand parses into state the copy would share, is parsed
+// again from its node. It returns cmd itself for the commands Expand does
+// not change, and nil when a RUN cannot be parsed again.
+func bkOwnCopy(cmd instructions.Command, runNodes map[int]*parser.Node) instructions.Command {
+	switch c := cmd.(type) {
+	case *instructions.EnvCommand:
+		cp := *c
+		cp.Env = append(instructions.KeyValuePairs(nil), c.Env...)
+		return &cp
+	case *instructions.LabelCommand:
+		cp := *c
+		cp.Labels = append(instructions.KeyValuePairs(nil), c.Labels...)
+		return &cp
+	case *instructions.AddCommand:
+		cp := *c
+		cp.SourcePaths = append([]string(nil), c.SourcePaths...)
+		cp.SourceContents = append([]instructions.SourceContent(nil), c.SourceContents...)
+		return &cp
+	case *instructions.CopyCommand:
+		cp := *c
+		cp.SourcePaths = append([]string(nil), c.SourcePaths...)
+		cp.SourceContents = append([]instructions.SourceContent(nil), c.SourceContents...)
+		return &cp
+	case *instructions.WorkdirCommand:
+		cp := *c
+		return &cp
+	case *instructions.UserCommand:
+		cp := *c
+		return &cp
+	case *instructions.StopSignalCommand:
+		cp := *c
+		return &cp
+	case *instructions.VolumeCommand:
+		cp := *c
+		cp.Volumes = append([]string(nil), c.Volumes...)
+		return &cp
+	case *instructions.ArgCommand:
+		return c // not expanded: dispatchArg reads it
+	case *instructions.RunCommand:
+		if !slices.Contains(c.FlagsUsed, "mount") {
+			return nil // Expand only reads the --mount flags
+		}
+		start, _ := bkInstructionLines(c.Location())
+		node := runNodes[start]
+		if node == nil {
+			return nil
+		}
+		fresh, err := instructions.ParseCommand(node)
+		if err != nil {
+			return nil
+		}
+		return fresh
+	}
+	if _, ok := cmd.(instructions.SupportsSingleWordExpansion); ok {
+		return nil // a command type this list does not know yet: skip it
+	}
+	if _, ok := cmd.(instructions.SupportsSingleWordExpansionRaw); ok {
+		return nil
+	}
+	return cmd
+}
+
+// bkRunNodes maps the first line of each RUN instruction to its node.
+func bkRunNodes(d *project.Dockerfile) map[int]*parser.Node {
+	out := map[int]*parser.Node{}
+	if d.AST == nil || d.AST.AST == nil {
+		return out
+	}
+	for _, n := range d.AST.AST.Children {
+		if strings.EqualFold(n.Value, "run") {
+			out[n.StartLine] = n
+		}
+	}
+	return out
+}
+
+// bkWords calls Expand (or ExpandRaw) of a command (a copy: bkOwnCopy)
+// with an expander that records each word and gives it back unchanged:
+// BuildKit's own code decides which words are expanded.
 func bkWords(expand func(instructions.SingleWordExpander) error) []string {
 	var words []string
 	_ = expand(func(w string) (string, error) {
@@ -784,7 +875,7 @@ func bkReportUnmatched(cmd instructions.Command, s *bkState, env bkStageEnv, unm
 		if bkNonEnvArgs[v] {
 			continue
 		}
-		match := bkSuggest(v, env.Keys())
+		match := env.suggest(v)
 		if env.external && match == "" && !env.fileArgs[v] {
 			continue
 		}
@@ -899,4 +990,77 @@ func bkSuggest(val string, options []string) string {
 	}
 	match, _ := suggest.Search(val, near, true)
 	return match
+}
+
+// bkNearIndexMin is the number of keys from which suggest uses an index:
+// a stage with thousands of ENV lines and as many undefined variables
+// would otherwise compare every pair.
+const bkNearIndexMin = 64
+
+// suggest is bkSuggest(val, e.Keys()), the same answer found through an
+// index of the keys' deletion neighbourhoods when there are many: two
+// strings within edit distance 2 have a common string that each gives
+// with at most 2 deletions, so the keys sharing one of val's deletion
+// strings are all those suggest.Search could pick, and they are searched
+// in the keys' order.
+func (e *bkEnv) suggest(val string) string {
+	if len(e.keys) < bkNearIndexMin {
+		return bkSuggest(val, e.keys)
+	}
+	if _, ok := e.vals[val]; ok {
+		return "" // suggest.Search: an exact match means no suggestion
+	}
+	if e.near == nil {
+		e.near = &bkNearIndex{m: map[string][]int{}}
+	}
+	for ; e.near.n < len(e.keys); e.near.n++ {
+		for _, d := range bkDeletions(e.keys[e.near.n]) {
+			e.near.m[d] = append(e.near.m[d], e.near.n)
+		}
+	}
+	seen := map[int]bool{}
+	var idx []int
+	for _, d := range bkDeletions(val) {
+		for _, i := range e.near.m[d] {
+			if !seen[i] {
+				seen[i] = true
+				idx = append(idx, i)
+			}
+		}
+	}
+	sort.Ints(idx)
+	near := make([]string, len(idx))
+	for j, i := range idx {
+		near[j] = e.keys[i]
+	}
+	return bkSuggest(val, near)
+}
+
+// bkNearIndex maps each string obtained from a key by at most two rune
+// deletions to the positions of the keys giving it; n keys are indexed.
+type bkNearIndex struct {
+	m map[string][]int
+	n int
+}
+
+// bkDeletions returns s and every distinct string made from it by
+// deleting one or two runes.
+func bkDeletions(s string) []string {
+	r := []rune(s)
+	seen := map[string]bool{s: true}
+	out := []string{s}
+	add := func(x string) {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	for i := range r {
+		one := append(append([]rune{}, r[:i]...), r[i+1:]...)
+		add(string(one))
+		for j := i; j < len(one); j++ {
+			add(string(append(append([]rune{}, one[:j]...), one[j+1:]...)))
+		}
+	}
+	return out
 }

@@ -27,28 +27,32 @@ type copySource struct {
 	isDir bool // written with a trailing "/"
 }
 
+// copySourcesKey memoises the copy sources of a Dockerfile (DF014 and
+// DF015 both read them).
+type copySourcesKey struct{}
+
 // copySources calls fn for each local source of the COPY and ADD
 // instructions of d: not --from (a stage or an image), not a URL or git
 // source, not a heredoc, not the whole context ("."), and only when its
-// variables expand to known values. The sources are found once per
-// Dockerfile.
-func copySources(p *project.Project, d *project.Dockerfile, fn func(copySource)) {
-	for _, cs := range copySourceList(p, d) {
+// variables expand to known values.
+func copySources(d *project.Dockerfile, fn func(copySource)) {
+	for _, cs := range copySourceList(d) {
 		fn(cs)
 	}
 }
 
-// copySourceList is what copySources visits.
-func copySourceList(p *project.Project, d *project.Dockerfile) []copySource {
+// copySourceList is what copySources visits, found once per Dockerfile;
+// callers must not change it.
+func copySourceList(d *project.Dockerfile) []copySource {
 	if d == nil {
 		return nil
 	}
-	return projectFact(p, "copySources", d, func() []copySource { return findCopySources(d) })
+	all, _ := d.Derived(copySourcesKey{}, func() any { return listCopySources(d) }).([]copySource)
+	return all
 }
 
-func findCopySources(d *project.Dockerfile) []copySource {
+func listCopySources(d *project.Dockerfile) []copySource {
 	var out []copySource
-	fn := func(cs copySource) { out = append(out, cs) }
 	for si := range d.Stages {
 		d.WalkStage(si, func(_ int, cmd instructions.Command, expand project.Expander) {
 			var instr string
@@ -85,7 +89,7 @@ func findCopySources(d *project.Dockerfile) []copySource {
 				} else {
 					cs.rng = d.InstructionRange(cmd.Location())
 				}
-				fn(cs)
+				out = append(out, cs)
 			}
 		})
 	}

@@ -69,6 +69,12 @@ func TestDF000(t *testing.T) {
 		{"no FROM", "ARG VERSION=1\n", []string{
 			"Dockerfile:1:1-1:14: DF000 error: cannot parse Dockerfile: dockerfile contains no stages to build | add a FROM instruction, or point build.dockerfile at the right file",
 		}},
+		{"binary file", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\xff", []string{
+			"Dockerfile:1:1-1:1: DF000 error: cannot parse Dockerfile: it is not a text file (it holds NUL bytes or invalid UTF-8) | point build.dockerfile (or docker build -f) at the Dockerfile: this file holds binary data",
+		}},
+		{"line of 64 KiB", "FROM alpine:3.20\n  RUN echo " + strings.Repeat("x", 70000) + "\n", []string{
+			"Dockerfile:2:3-2:6: DF000 error: cannot parse Dockerfile: dockerfile line greater than max allowed size of 65535 | split the line with \\ continuations (BuildKit reads lines of less than 64 KiB), or move the long data into a file that COPY adds",
+		}},
 		{"heredoc and escape directive", "# escape=`\nFROM alpine:3.20\nRUN <<EOF\nFORM x\nEOF\nRUN echo `\n  hi\n", nil},
 	}
 	for _, tt := range tests {

@@ -30,7 +30,7 @@ func copyBeforeInstall() *Rule {
 			seen := reportOnce{}
 			for _, d := range p.Project.Dockerfiles {
 				ed := newDFEditor(p.Project, d)
-				for _, ds := range stagesOf(p.Project, d) {
+				for _, ds := range dockerfileStages(d) {
 					if f, ok := copyBeforeInstallStage(p, d, ed, ds); ok && seen.first(f) {
 						p.Report(f)
 					}
@@ -105,10 +105,24 @@ func copyBeforeInstallStage(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfS
 	}
 
 	first := after[0]
+	// A build that needs the sources (go build after go mod download)
+	// runs after the copy in the fixed file too: it is not listed when a
+	// command that fetches the same ecosystem's dependencies is.
+	fetches := map[string]bool{}
+	for _, a := range after {
+		for _, di := range a.installs {
+			if !di.needsSources {
+				fetches[di.eco] = true
+			}
+		}
+	}
 	var lines []string
 	var related []finding.Related
 	for _, a := range after {
 		for _, di := range a.installs {
+			if di.needsSources && fetches[di.eco] {
+				continue
+			}
 			lines = append(lines, fmt.Sprintf("line %d: %q", lineOf(d, a.ctx.run.Location()), commandText(a.ctx.script, di.cmd)))
 			related = append(related, finding.Related{
 				Range:   a.ctx.script.CommandRange(di.cmd),
@@ -555,39 +569,32 @@ var ecoHints = map[string]string{
 	"pip":    "for pip install ., install the dependencies first (a requirements file), then copy the sources and install the project with --no-deps",
 }
 
-// dockerignoreMatcher reports whether a context path is excluded by the
-// context's .dockerignore, approximately: a pattern (without "!") that
-// matches the path or its first element, with path.Match. Any "!"
-// exception makes every match count as excluded (the edit is then left
-// out rather than risk a failing COPY).
+// dockerignoreMatcher reports whether a context path is left out of the
+// build context by its ignore file, with the engine's semantics
+// (project.Dockerignore: patternmatcher, "!" exceptions, "**"): a COPY of
+// it would fail. A directory counts as left out only when no exception
+// brings back anything in it. An ignore file that does not parse fails the
+// build: everything then counts as left out, so no edit is offered.
 func dockerignoreMatcher(p *project.Project, d *project.Dockerfile) func(string) bool {
+	never := func(string) bool { return false }
 	if d.Context == nil || d.Context.Dockerignore == "" {
-		return func(string) bool { return false }
+		return never
 	}
 	src := p.Sources[d.Context.Dockerignore]
 	if src == nil {
-		return func(string) bool { return false }
+		return never
 	}
-	var patterns []string
-	for _, l := range strings.Split(string(src.Data), "\n") {
-		l = strings.TrimSpace(l)
-		if l == "" || strings.HasPrefix(l, "#") {
-			continue
-		}
-		l = strings.TrimPrefix(l, "!")
-		l = strings.TrimPrefix(path.Clean("/"+l), "/")
-		l = strings.TrimPrefix(l, "**/")
-		patterns = append(patterns, l)
+	ignore := project.ParseDockerignore(src)
+	if ignore.Err != nil {
+		return func(string) bool { return true }
 	}
+	files := d.Context.Files()
 	return func(name string) bool {
-		first, _, _ := strings.Cut(name, "/")
-		for _, pat := range patterns {
-			for _, cand := range []string{name, first, path.Base(name)} {
-				if ok, _ := path.Match(pat, cand); ok {
-					return true
-				}
-			}
+		if e, ok := files.Lookup(name); ok {
+			excluded, _ := entryExcluded(files, ignore, e)
+			return excluded
 		}
-		return false
+		excluded, _ := ignore.Excluded(name)
+		return excluded
 	}
 }

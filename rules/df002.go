@@ -27,7 +27,7 @@ func aptUpdateAlone() *Rule {
 			seen := reportOnce{}
 			for _, d := range p.Project.Dockerfiles {
 				ed := newDFEditor(p.Project, d)
-				for _, ds := range stagesOf(p.Project, d) {
+				for _, ds := range dockerfileStages(d) {
 					runs := stageRuns(d, ds)
 					next := nextInstalls(runs)
 					for k := range runs {
@@ -113,9 +113,10 @@ func updateAloneFindings(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfStag
 			f.Fix.Message = "remove it"
 		} else {
 			f.Message = fmt.Sprintf("%q runs in a RUN without an install: its layer is cached apart from the install on line %d, which then uses stale package lists (packages fail to download or are out of date)", text, line)
-			f.Fix.Message = fmt.Sprintf("update in the RUN that installs, joined with &&: RUN %s && %s", text, commandText(t.script, tc))
+			joined := commandFull(r.script, c) + " && " + commandFull(t.script, tc)
+			f.Fix.Message = "update in the RUN that installs, joined with &&: RUN " + joined
 			if fam == "apk" {
-				f.Fix.Message = fmt.Sprintf("remove it and give the install on line %d --no-cache (apk add --no-cache fetches a fresh index and keeps none), or join them: RUN %s && %s", line, text, commandText(t.script, tc))
+				f.Fix.Message = fmt.Sprintf("remove it and give the install on line %d --no-cache (apk add --no-cache fetches a fresh index and keeps none), or join them: RUN %s", line, joined)
 			}
 		}
 		if onlyUpdates && len(updates) == 1 {

@@ -24,7 +24,7 @@ func aptListsKept() *Rule {
 			seen := reportOnce{}
 			for _, d := range p.Project.Dockerfiles {
 				ed := newDFEditor(p.Project, d)
-				for _, ds := range stagesOf(p.Project, d) {
+				for _, ds := range dockerfileStages(d) {
 					if !ds.shipped {
 						continue // a build stage's size does not matter
 					}

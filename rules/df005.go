@@ -7,6 +7,7 @@ import (
 	"github.com/distribution/reference"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 
+	"github.com/envdoctor/envdoctor/internal/eol"
 	"github.com/envdoctor/envdoctor/internal/finding"
 	"github.com/envdoctor/envdoctor/internal/project"
 )
@@ -20,14 +21,16 @@ func unpinnedBaseImage() *Rule {
 		Title:    "Base image has no tag or uses latest",
 		Severity: finding.SeverityWarning,
 		Since:    "0.1.0",
+		Fixable:  true,
 		Run: func(p *Pass) {
+			table := eol.MustLoad()
 			seen := reportOnce{}
 			for _, d := range p.Project.Dockerfiles {
 				// Stage names seen so far, lowercased: FROM <stage> builds on
 				// an earlier stage, not on an image.
 				stages := map[string]bool{}
 				for _, st := range d.Stages {
-					if f, ok := unpinnedFrom(p, d, st, stages); ok && seen.first(f) {
+					if f, ok := unpinnedFrom(p, table, d, st, stages); ok && seen.first(f) {
 						p.Report(f)
 					}
 					if st.Name != "" {
@@ -39,7 +42,7 @@ func unpinnedBaseImage() *Rule {
 	}
 }
 
-func unpinnedFrom(p *Pass, d *project.Dockerfile, st instructions.Stage, stages map[string]bool) (finding.Finding, bool) {
+func unpinnedFrom(p *Pass, table *eol.Table, d *project.Dockerfile, st instructions.Stage, stages map[string]bool) (finding.Finding, bool) {
 	image, ok := d.ExpandFromImage(st)
 	if !ok {
 		return finding.Finding{}, false // depends on a value we cannot know
@@ -64,20 +67,34 @@ func unpinnedFrom(p *Pass, d *project.Dockerfile, st instructions.Stage, stages 
 		written, unquoted = in.Args[0].Text, in.Args[0].Value
 	}
 
-	var msg, fix string
+	// For an official image of the end-of-life table, the newest version
+	// still supported when the table was checked is a concrete pin.
+	version, example := "<version>", ""
+	if product, tag, ok := table.Newest(image); ok {
+		version = tag
+		example = fmt.Sprintf(" (the newest supported %s as of %s)", product, table.Checked)
+	}
+	var msg string
+	fix := &finding.Fix{}
 	if written != "" && unquoted != image {
 		msg = fmt.Sprintf("base image %q (from %q) %s", image, written, problem)
-		fix = fmt.Sprintf("pin a version tag where %s gets its value (the ARG default or the compose build arg), for example %s:<version>, or a digest (%s@sha256:<digest>)", written, repo, repo)
+		fix.Message = fmt.Sprintf("pin a version tag where %s gets its value (the ARG default or the compose build arg), for example %s:%s%s, or a digest (%s@sha256:<digest>)", written, repo, version, example, repo)
 	} else {
 		msg = fmt.Sprintf("base image %q %s", image, problem)
-		fix = fmt.Sprintf("pin a version tag, for example FROM %s:<version>, or a digest (FROM %s@sha256:<digest>)", repo, repo)
+		fix.Message = fmt.Sprintf("pin a version tag, for example FROM %s:%s%s, or a digest (FROM %s@sha256:<digest>)", repo, version, example, repo)
+		ed := newDFEditor(p.Project, d)
+		if version != "<version>" && written == image && ed.lineOK(r.Start.Line-d.LineOffset) {
+			// Unsafe: the pinned version may differ from the one the
+			// floating reference pulls today.
+			fix.Edits = []finding.Edit{{Range: r, NewText: repo + ":" + version}}
+		}
 	}
 	return finding.Finding{
 		RuleID:   p.Rule.ID,
 		Severity: p.Rule.Severity,
 		Range:    r,
 		Message:  msg,
-		Fix:      &finding.Fix{Message: fix},
+		Fix:      fix,
 	}, true
 }
 

@@ -27,7 +27,7 @@ func mkdirBeforeWorkdir() *Rule {
 			seen := reportOnce{}
 			for _, d := range p.Project.Dockerfiles {
 				ed := newDFEditor(p.Project, d)
-				for _, ds := range stagesOf(p.Project, d) {
+				for _, ds := range dockerfileStages(d) {
 					// Walk backwards, knowing for each directory the first
 					// later WORKDIR that creates it.
 					later := workdirIndex{}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/distribution/reference"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
@@ -73,9 +74,31 @@ func runsAsRootFinding(p *Pass, d *project.Dockerfile) (finding.Finding, bool) {
 		return finding.Finding{}, false
 	default:
 		out.Message = fmt.Sprintf("the final stage%s has no USER instruction: the container runs as root unless the base image sets another user", stage)
-		out.Fix = &finding.Fix{Message: "create an unprivileged user and switch to it after the steps that need root, for example RUN useradd --create-home --uid 10001 app (adduser -D -u 10001 app on Alpine), then USER app"}
+		out.Fix = &finding.Fix{Message: addUserFix(image, known)}
 	}
 	return out, true
+}
+
+// addUserFix says how to run as an unprivileged user on a base image: the
+// user the official node image ships, adduser on Alpine (BusyBox has no
+// useradd), useradd elsewhere.
+func addUserFix(image string, known bool) string {
+	if known {
+		if named, err := reference.ParseNormalizedNamed(image); err == nil && reference.Domain(named) == "docker.io" {
+			name := reference.Path(named)
+			tag := ""
+			if t, ok := named.(reference.Tagged); ok {
+				tag = t.Tag()
+			}
+			switch {
+			case name == "library/node":
+				return "add USER node after the steps that need root: the node image has an unprivileged user node (uid 1000); give it the files it writes with COPY --chown=node:node"
+			case name == "library/alpine" || strings.Contains(tag, "alpine"):
+				return "create an unprivileged user and switch to it after the steps that need root: RUN adduser -D -u 10001 app, then USER app"
+			}
+		}
+	}
+	return "create an unprivileged user and switch to it after the steps that need root, for example RUN useradd --create-home --uid 10001 app (adduser -D -u 10001 app on Alpine), then USER app"
 }
 
 // finalStageChain returns the stages the built image is made of: the

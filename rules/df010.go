@@ -25,7 +25,7 @@ func cdInRun() *Rule {
 			seen := reportOnce{}
 			for _, d := range p.Project.Dockerfiles {
 				ed := newDFEditor(p.Project, d)
-				for _, ds := range stagesOf(p.Project, d) {
+				for _, ds := range dockerfileStages(d) {
 					for _, r := range stageRuns(d, ds) {
 						if f, ok := cdFinding(p, d, ed, r); ok && seen.first(f) {
 							p.Report(f)

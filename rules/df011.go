@@ -23,7 +23,7 @@ func curlPipeShell() *Rule {
 		Run: func(p *Pass) {
 			seen := reportOnce{}
 			for _, d := range p.Project.Dockerfiles {
-				for _, ds := range stagesOf(p.Project, d) {
+				for _, ds := range dockerfileStages(d) {
 					for _, r := range stageRuns(d, ds) {
 						for _, c := range r.script.Commands {
 							if f, ok := pipeShellFinding(p, r.script, c); ok && seen.first(f) {

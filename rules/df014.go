@@ -25,7 +25,7 @@ func copyIgnoredFile() *Rule {
 			seen := reportOnce{}
 			for _, ctx := range p.Project.Contexts {
 				d := ctx.Dockerfile
-				if d == nil || ctx.Dockerignore == "" || len(copySourceList(p.Project, d)) == 0 {
+				if d == nil || ctx.Dockerignore == "" || len(copySourceList(d)) == 0 {
 					continue // nothing to look up: the context is not listed
 				}
 				files := ctx.Files()
@@ -37,7 +37,7 @@ func copyIgnoredFile() *Rule {
 				if ignore.Err != nil || len(ignore.Patterns) == 0 {
 					continue // BC000 reports an invalid ignore file
 				}
-				copySources(p.Project, d, func(cs copySource) {
+				copySources(d, func(cs copySource) {
 					f, ok := ignoredSource(ctx, files, ignore, src, cs)
 					if ok && seen.first(f) {
 						p.Report(f)

@@ -27,14 +27,14 @@ func copySourceMissing() *Rule {
 			seen := reportOnce{}
 			for _, ctx := range p.Project.Contexts {
 				d := ctx.Dockerfile
-				if len(copySourceList(p.Project, d)) == 0 {
+				if len(copySourceList(d)) == 0 {
 					continue // nothing to look up: the context is not listed
 				}
 				files := ctx.Files()
 				if files == nil || files.Truncated {
 					continue // an incomplete listing cannot prove absence
 				}
-				copySources(p.Project, d, func(cs copySource) {
+				copySources(d, func(cs copySource) {
 					if cs.wildcard {
 						return // BuildKit allows a wildcard that matches nothing
 					}

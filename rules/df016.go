@@ -28,7 +28,7 @@ func aptNoCacheMount() *Rule {
 			seen := reportOnce{}
 			for _, d := range p.Project.Dockerfiles {
 				ed := newDFEditor(p.Project, d)
-				for _, ds := range stagesOf(p.Project, d) {
+				for _, ds := range dockerfileStages(d) {
 					for _, r := range stageRuns(d, ds) {
 						if f, ok := cacheMountFinding(p, d, ed, ds, r); ok && seen.first(f) {
 							p.Report(f)
@@ -135,6 +135,13 @@ func cacheMountFinding(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfStage,
 		verb = "download"
 	}
 	msg := fmt.Sprintf("%s %s every package again each time this layer is rebuilt: a cache mount keeps the downloads between builds, outside the image", what, verb)
+	if goBuildsOnly(uses) {
+		verb = "compiles"
+		if len(texts) > 1 {
+			verb = "compile"
+		}
+		msg = fmt.Sprintf("%s %s every package from scratch each time this layer is rebuilt: a cache mount keeps Go's build cache (and the module downloads) between builds, outside the image", what, verb)
+	}
 	fixMsg := "add a cache mount to the RUN: RUN " + strings.Join(flags, " ") + " ..."
 	notes := []string{}
 	exact := r.state.rootUser()
@@ -175,4 +182,15 @@ func cacheMountFinding(p *Pass, d *project.Dockerfile, ed *dfEditor, ds dfStage,
 		}
 	}
 	return f, true
+}
+
+// goBuildsOnly reports uses that are all Go builds (go build, install,
+// test), whose cost is compiling more than downloading.
+func goBuildsOnly(uses []cacheUse) bool {
+	for _, u := range uses {
+		if u.manager != "go" || !contains([]string{"build", "install", "test"}, firstOperand(u.cmd)) {
+			return false
+		}
+	}
+	return len(uses) > 0
 }

@@ -3,6 +3,7 @@ package rules
 import (
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
@@ -26,20 +27,76 @@ type dfState struct {
 	// shell is the SHELL in effect, nil for the default.
 	shell []string
 	// env holds the ENV and ARG names set so far, with their values as
-	// written (ARG without a default: "").
-	env map[string]string
+	// written (ARG without a default: ""). It is immutable: shared by the
+	// states of the stage until an ENV or ARG makes a new layer.
+	env *dfEnv
 	// image is the base image of the stage (through FROM <stage>).
 	image string
 }
 
 func (s *dfState) clone() *dfState {
 	c := *s
-	c.env = make(map[string]string, len(s.env))
-	for k, v := range s.env {
-		c.env[k] = v
-	}
 	c.shell = append([]string(nil), s.shell...)
 	return &c
+}
+
+// dfEnv is an immutable set of variables: the values one instruction set
+// over the ones before it. Lookups walk the layers; every dfEnvFlatten
+// layers they are merged into one, so a stage of thousands of ENV lines
+// costs neither a copy of every variable per instruction nor long walks.
+type dfEnv struct {
+	parent *dfEnv
+	vals   map[string]string
+	depth  int
+}
+
+const dfEnvFlatten = 32
+
+func (e *dfEnv) get(k string) (string, bool) {
+	for x := e; x != nil; x = x.parent {
+		if v, ok := x.vals[k]; ok {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// with returns e with the values of set added (set is kept, not copied).
+func (e *dfEnv) with(set map[string]string) *dfEnv {
+	if len(set) == 0 {
+		return e
+	}
+	n := &dfEnv{parent: e, vals: set, depth: 1}
+	if e != nil {
+		n.depth = e.depth + 1
+	}
+	if n.depth < dfEnvFlatten {
+		return n
+	}
+	flat := map[string]string{}
+	for x := n; x != nil; x = x.parent {
+		for k, v := range x.vals {
+			if _, ok := flat[k]; !ok {
+				flat[k] = v
+			}
+		}
+	}
+	return &dfEnv{vals: flat, depth: 1}
+}
+
+// keys lists every name once.
+func (e *dfEnv) keys() []string {
+	seen := map[string]bool{}
+	var out []string
+	for x := e; x != nil; x = x.parent {
+		for k := range x.vals {
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }
 
 // rootUser reports whether the stage runs as root as far as the
@@ -67,19 +124,21 @@ type dfStage struct {
 	shipped bool
 }
 
-// stagesOf is dockerfileStages, computed once per project and Dockerfile;
-// callers must not change it.
-func stagesOf(p *project.Project, d *project.Dockerfile) []dfStage {
-	return projectFact(p, "dockerfileStages", d, func() []dfStage { return dockerfileStages(d) })
-}
+// dfStagesKey memoises dockerfileStages per Dockerfile.
+type dfStagesKey struct{}
 
 // dockerfileStages walks every stage of d, tracking WORKDIR, USER, SHELL
 // and ENV/ARG, and inheriting them from an earlier stage named in FROM.
+// It is computed once per Dockerfile and shared by the rules: read only.
 func dockerfileStages(d *project.Dockerfile) []dfStage {
+	return d.Derived(dfStagesKey{}, func() any { return walkDockerfileStages(d) }).([]dfStage)
+}
+
+func walkDockerfileStages(d *project.Dockerfile) []dfStage {
 	out := make([]dfStage, 0, len(d.Stages))
 	final := map[string]*dfState{} // stage name (lowercase) -> state at its end
 	for i, st := range d.Stages {
-		state := &dfState{env: map[string]string{}, image: st.BaseName}
+		state := &dfState{image: st.BaseName}
 		if prev, ok := final[strings.ToLower(st.BaseName)]; ok {
 			state = prev.clone()
 		} else if st.BaseName == "scratch" {
@@ -116,21 +175,29 @@ func (s *dfState) after(d *project.Dockerfile, c instructions.Command) *dfState 
 		return n
 	case *instructions.EnvCommand:
 		n := s.clone()
+		set := make(map[string]string, len(c.Env))
 		for _, kv := range c.Env {
-			n.env[kv.Key] = kv.Value
+			set[kv.Key] = kv.Value
 		}
+		n.env = s.env.with(set)
 		return n
 	case *instructions.ArgCommand:
 		n := s.clone()
+		set := make(map[string]string, len(c.Args))
 		for _, kv := range c.Args {
 			v := ""
 			if kv.Value != nil {
 				v = *kv.Value
 			}
-			if _, ok := n.env[kv.Key]; !ok || kv.Value != nil {
-				n.env[kv.Key] = v
+			_, had := set[kv.Key]
+			if !had {
+				_, had = s.env.get(kv.Key)
+			}
+			if !had || kv.Value != nil {
+				set[kv.Key] = v
 			}
 		}
+		n.env = s.env.with(set)
 		return n
 	}
 	return s
@@ -160,25 +227,19 @@ func resolveDir(d *project.Dockerfile, s *dfState, dir, p string) string {
 
 // stageEnv is the shell lexer's view of a stage's ENV/ARG values.
 type stageEnv struct {
-	vals    map[string]string
+	vals    *dfEnv
 	missing bool
 }
 
 func (e *stageEnv) Get(k string) (string, bool) {
-	v, ok := e.vals[k]
+	v, ok := e.vals.get(k)
 	if !ok || strings.Contains(v, "$") {
 		e.missing = true
 	}
 	return v, ok
 }
 
-func (e *stageEnv) Keys() []string {
-	keys := make([]string, 0, len(e.vals))
-	for k := range e.vals {
-		keys = append(keys, k)
-	}
-	return keys
-}
+func (e *stageEnv) Keys() []string { return e.vals.keys() }
 
 // expandStageVars expands $VAR in word with the stage's ENV/ARG values,
 // the way BuildKit does for WORKDIR; ok is false when a value is unknown.
@@ -420,9 +481,21 @@ func (e *dfEditor) scriptEdit(rs *project.RunScript, start, end int, text string
 }
 
 // commandText is a command's text for messages, shortened (an exec-form
-// command as the words it runs).
+// command as the words it runs). Variable assignments before the command
+// (CGO_ENABLED=0 go build) are left out, and a long text is cut after a
+// word.
 func commandText(rs *project.RunScript, c *shellcmd.Command) string {
-	t := strings.Join(strings.Fields(rs.Text(c)), " ")
+	text := rs.Text(c)
+	if n := len(c.Assigns); n > 0 && len(c.Wrappers)+len(c.Args) > 0 {
+		first := c.Args
+		if len(c.Wrappers) > 0 {
+			first = c.Wrappers
+		}
+		if off := first[0].Start - c.Start; off > 0 && off <= len(text) && c.Assigns[n-1].End <= first[0].Start {
+			text = text[off:]
+		}
+	}
+	t := strings.Join(strings.Fields(text), " ")
 	if rs.Exec && c.Depth == 0 {
 		words := make([]string, 0, len(c.Wrappers)+len(c.Args))
 		for _, w := range append(append([]shellcmd.Word(nil), c.Wrappers...), c.Args...) {
@@ -430,10 +503,36 @@ func commandText(rs *project.RunScript, c *shellcmd.Command) string {
 		}
 		t = strings.Join(words, " ")
 	}
-	if len(t) > 60 {
-		t = t[:57] + "..."
+	return shortText(t, 60)
+}
+
+// commandFull is a command's whole text with its blanks collapsed (an
+// exec-form command as the words it runs), for a fix that writes it.
+func commandFull(rs *project.RunScript, c *shellcmd.Command) string {
+	if rs.Exec && c.Depth == 0 {
+		words := make([]string, 0, len(c.Assigns)+len(c.Wrappers)+len(c.Args))
+		for _, w := range append(append(append([]shellcmd.Word(nil), c.Assigns...), c.Wrappers...), c.Args...) {
+			words = append(words, w.Value)
+		}
+		return strings.Join(words, " ")
 	}
-	return t
+	return strings.Join(strings.Fields(rs.Text(c)), " ")
+}
+
+// shortText cuts t to at most max bytes, after a word when one ends in
+// the last third, and marks the cut with "...".
+func shortText(t string, max int) string {
+	if len(t) <= max {
+		return t
+	}
+	cut := max - 3
+	for cut > 0 && !utf8.RuneStart(t[cut]) {
+		cut--
+	}
+	if i := strings.LastIndexByte(t[:cut], ' '); i > max*2/3 {
+		return t[:i] + " ..."
+	}
+	return t[:cut] + "..."
 }
 
 // lineOf is the line (in the file) where an instruction starts.

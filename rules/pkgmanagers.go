@@ -203,7 +203,7 @@ func pipCacheKept(st *dfState, rs *project.RunScript, c *shellcmd.Command) bool 
 	if c.Has("--no-cache-dir") {
 		return false
 	}
-	if v, ok := st.env["PIP_NO_CACHE_DIR"]; ok && envDisables(v) {
+	if v, ok := st.env.get("PIP_NO_CACHE_DIR"); ok && envDisables(v) {
 		return false
 	}
 	for _, ws := range [][]shellcmd.Word{c.Assigns, c.Wrappers} {
@@ -290,8 +290,16 @@ type dfStepContext struct {
 	recommendsConfigured bool
 }
 
-// stageRuns returns the parsed RUNs of a stage, in order.
+// stageRunsKey memoises stageRuns per Dockerfile and stage.
+type stageRunsKey struct{ stage int }
+
+// stageRuns returns the parsed RUNs of a stage, in order. It is computed
+// once per stage and shared by the rules: read only.
 func stageRuns(d *project.Dockerfile, ds dfStage) []dfStepContext {
+	return d.Derived(stageRunsKey{ds.index}, func() any { return parseStageRuns(d, ds) }).([]dfStepContext)
+}
+
+func parseStageRuns(d *project.Dockerfile, ds dfStage) []dfStepContext {
 	var out []dfStepContext
 	configured := false
 	for _, step := range ds.steps {
@@ -349,14 +357,14 @@ var cacheManagers = map[string]cacheManager{
 func (m cacheManager) cacheDirs(st *dfState) []string {
 	dirs := append([]string(nil), m.dirs...)
 	if m.name == "go" {
-		if gp, ok := st.env["GOPATH"]; ok && path.IsAbs(gp) && !strings.Contains(gp, "$") {
+		if gp, ok := st.env.get("GOPATH"); ok && path.IsAbs(gp) && !strings.Contains(gp, "$") {
 			dirs[0] = path.Join(gp, "pkg/mod")
 		} else if !isGolangImage(st.image) {
 			dirs[0] = "/root/go/pkg/mod"
 		}
 	}
 	for i, e := range m.env {
-		if v, ok := st.env[e]; ok && path.IsAbs(v) && !strings.Contains(v, "$") && i < len(dirs) {
+		if v, ok := st.env.get(e); ok && path.IsAbs(v) && !strings.Contains(v, "$") && i < len(dirs) {
 			dirs[i] = path.Clean(v)
 		}
 	}

@@ -197,7 +197,17 @@ func (t *Table) Check(image string) []Finding {
 			out = append(out, f)
 		}
 	}
-	if vf, ok := t.variant(name, tag, rest); ok {
+	if vf, word, with, ok := t.variant(name, tag, rest); ok {
+		if len(out) == 1 && out[0].Suggested != "" && vf.Suggested != "" {
+			// Both the version and the distribution have ended: each
+			// suggestion moves both, so that either fix is complete
+			// (python:3.9-slim-buster -> python:3.11-slim-bookworm).
+			both := out[0].Suggested
+			if n, t, found := strings.Cut(both, ":"); found {
+				both = n + ":" + replaceWord(t, word, with)
+			}
+			out[0].Suggested, vf.Suggested = both, both
+		}
 		out = append(out, vf)
 	}
 	return out
@@ -318,10 +328,12 @@ func (t *Table) suggest(p *product, name, codename, rest string, f Finding) stri
 
 // variant reports the distribution a variant tag is built on, when that
 // distribution is past its end of life: -buster, -bullseye (Debian),
-// -focal, -jammy (Ubuntu), -alpine3.12 (Alpine).
-func (t *Table) variant(name, tag, rest string) (Finding, bool) {
+// -focal, -jammy (Ubuntu), -alpine3.12 (Alpine). word is the tag's word
+// naming it, and with the word of the oldest supported release ("" when
+// there is none).
+func (t *Table) variant(name, tag, rest string) (f Finding, word, with string, ok bool) {
 	if name == "debian" || name == "ubuntu" || name == "alpine" {
-		return Finding{}, false // the tag's own version, checked above
+		return Finding{}, "", "", false // the tag's own version, checked above
 	}
 	for _, word := range strings.Split(strings.ToLower(rest), "-") {
 		for _, distro := range []string{"debian", "ubuntu"} {
@@ -335,14 +347,14 @@ func (t *Table) variant(name, tag, rest string) (Finding, bool) {
 			}
 			c := p.find(v)
 			if c == nil || !t.ended(c) {
-				return Finding{}, false
+				return Finding{}, "", "", false
 			}
 			f := t.finding(p, c, word)
 			f.Variant = true
 			if f.OldestCodename != "" {
 				f.Suggested = name + ":" + replaceWord(tag, word, f.OldestCodename)
 			}
-			return f, true
+			return f, word, f.OldestCodename, true
 		}
 		if m := alpineVariant().FindStringSubmatch(word); m != nil {
 			p := t.byImage["alpine"]
@@ -351,17 +363,19 @@ func (t *Table) variant(name, tag, rest string) (Finding, bool) {
 			}
 			c := p.find(m[1])
 			if c == nil || !t.ended(c) {
-				return Finding{}, false
+				return Finding{}, "", "", false
 			}
 			f := t.finding(p, c, "")
 			f.Variant = true
+			with := ""
 			if f.Oldest != "" {
-				f.Suggested = name + ":" + replaceWord(tag, word, "alpine"+f.Oldest)
+				with = "alpine" + f.Oldest
+				f.Suggested = name + ":" + replaceWord(tag, word, with)
 			}
-			return f, true
+			return f, word, with, true
 		}
 	}
-	return Finding{}, false
+	return Finding{}, "", "", false
 }
 
 var alpineVariant = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^alpine(\d+\.\d+)$`) })

@@ -64,9 +64,10 @@ func TestCheck(t *testing.T) {
 		{"redis:4.0", "Redis 4.0 by 2022-04-27 oldest 6.2 -> redis:6.2"},
 		// Variants.
 		{"python:3.12-slim-buster", "Debian 10 (buster) 2024-06-30 oldest 12 (bookworm) -> python:3.12-slim-bookworm [variant]"},
-		{"python:3.9-slim-buster", "Python 3.9 2025-10-31 oldest 3.11 -> python:3.11-slim-buster; Debian 10 (buster) 2024-06-30 oldest 12 (bookworm) -> python:3.9-slim-bookworm [variant]"},
+		// Both ended: each suggestion moves both, so either fix is complete.
+		{"python:3.9-slim-buster", "Python 3.9 2025-10-31 oldest 3.11 -> python:3.11-slim-bookworm; Debian 10 (buster) 2024-06-30 oldest 12 (bookworm) -> python:3.11-slim-bookworm [variant]"},
 		{"node:lts-bullseye", "Debian 11 (bullseye) 2026-08-31 oldest 12 (bookworm) -> node:lts-bookworm [variant]"},
-		{"golang:1.25-alpine3.18", "Go 1.25 around 2026-08-18 oldest 1.26 -> golang:1.26-alpine3.18; Alpine Linux 3.18 2025-05-09 oldest 3.22 -> golang:1.25-alpine3.22 [variant]"},
+		{"golang:1.25-alpine3.18", "Go 1.25 around 2026-08-18 oldest 1.26 -> golang:1.26-alpine3.22; Alpine Linux 3.18 2025-05-09 oldest 3.22 -> golang:1.26-alpine3.22 [variant]"},
 		{"ruby:3.3-jammy", ""},
 		{"eclipse-temurin:17-jdk-focal", "Ubuntu 20.04 (focal) 2025-05-29 oldest 22.04 (jammy) -> eclipse-temurin:17-jdk-jammy [variant]"},
 		// Distributions by codename or number.
@@ -171,4 +172,32 @@ func FuzzCheck(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestNewest(t *testing.T) {
+	tab := MustLoad()
+	for _, c := range []struct{ image, want string }{
+		{"python", "Python 3.14"},
+		{"python:latest", "Python 3.14"},
+		{"docker.io/library/node", "Node.js 26"},
+		{"postgres@sha256:0000000000000000000000000000000000000000000000000000000000000000", "PostgreSQL 18"},
+		{"mysql", "MySQL 8.4"},         // the 9.x innovation releases in the table have ended
+		{"debian", "Debian 13"},        // a number, not a codename
+		{"ubuntu", "Ubuntu 24.04"},     // 24.10 has ended
+		{"nginx", ""},                  // every version in the table has ended
+		{"openjdk", ""},                // deprecated: eclipse-temurin replaces it
+		{"bitnami/postgresql", ""},     // not official
+		{"ghcr.io/library/python", ""}, // not Docker Hub
+		{"traefik", ""},                // not in the table
+		{"", ""}, {":::", ""},
+	} {
+		product, tag, ok := tab.Newest(c.image)
+		got := ""
+		if ok {
+			got = product + " " + tag
+		}
+		if got != c.want {
+			t.Errorf("Newest(%q) = %q, want %q", c.image, got, c.want)
+		}
+	}
 }

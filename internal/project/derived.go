@@ -33,6 +33,27 @@ func (p *Project) Derived(key any, compute func() any) any {
 	return p.derived.get(key, compute)
 }
 
+// Derived is Project.Derived for facts of one Dockerfile (the stages
+// walked with their WORKDIR and USER, BuildKit's dispatch-time warnings):
+// computed from the Dockerfile as loaded (its text, Target, BuildArgs,
+// Context). Asked while the loader is still setting those, it computes
+// without keeping the value.
+func (d *Dockerfile) Derived(key any, compute func() any) any {
+	d.cache.mu.Lock()
+	complete := d.cache.complete
+	d.cache.mu.Unlock()
+	if !complete {
+		return compute()
+	}
+	return d.cache.facts.get(key, compute)
+}
+
+// instructionAt is buildInstructionAt, cached. The result is shared:
+// callers must not modify it.
+func (d *Dockerfile) instructionAt(start int) *InstructionText {
+	return d.cachedInstruction(start, d.buildInstructionAt)
+}
+
 // Derived is Project.Derived for facts of the compose files alone.
 func (c *Compose) Derived(key any, compute func() any) any {
 	return c.derived.get(key, compute)
@@ -77,6 +98,8 @@ type dockerfileCache struct {
 	// and target the loader sets: only once complete (the load is over).
 	meta     map[string]metaResult
 	complete bool
+	// facts are Dockerfile.Derived's values.
+	facts derivedFacts
 }
 
 type metaResult struct {

@@ -206,6 +206,13 @@ func (d *Dockerfile) syntaxError(err error, fromParser bool) *SyntaxError {
 			start, end = line, line
 		}
 	}
+	if fromParser && strings.Contains(msg, "dockerfile line greater than max allowed size") {
+		// BuildKit's line scanner gives up on a line of 64 KiB or more,
+		// without saying which: the first one.
+		if line, ok := dfLongLine(d.Source.Data); ok {
+			return &SyntaxError{Range: d.firstWordRange(line), Message: msg}
+		}
+	}
 	if start == 0 {
 		start, end = 1, 1
 	}
@@ -228,6 +235,33 @@ func (d *Dockerfile) syntaxError(err error, fromParser bool) *SyntaxError {
 		}
 	}
 	return &SyntaxError{Range: r, Message: msg}
+}
+
+// dfMaxLine is the size from which BuildKit's line scanner (a
+// bufio.Scanner with its default 64 KiB buffer) rejects a line, its line
+// ending included.
+const dfMaxLine = 64 * 1024
+
+// dfLongLine returns the first line BuildKit's scanner rejects.
+func dfLongLine(data []byte) (int, bool) {
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		if len(line) >= dfMaxLine {
+			return i + 1, true
+		}
+	}
+	return 0, false
+}
+
+// firstWordRange spans the first word of own line n (a keyword), for an
+// error about a line too long to show whole.
+func (d *Dockerfile) firstWordRange(n int) finding.Range {
+	text := d.Source.Line(n)
+	start := len(text) - len(strings.TrimLeftFunc(text, unicode.IsSpace))
+	end := start
+	for end < len(text) && end-start < 64 && !dfIsBlank(text[end]) {
+		end++
+	}
+	return finding.Range{File: d.Path, Start: d.toFile(finding.Pos{Line: n, Col: start + 1}), End: d.toFile(finding.Pos{Line: n, Col: end + 1})}
 }
 
 // dfDirectiveErrorLine replays BuildKit's directive parsing over the leading
@@ -262,13 +296,9 @@ func (d *Dockerfile) lineSpanRange(start, end int) finding.Range {
 	if src == nil {
 		src = NewSource(d.Path, nil)
 	}
-	startCol := 1
+	// Source.Line leaves out a BOM: columns of line 1 start after it.
 	text := src.Line(start)
-	if start == 1 {
-		startCol += len(text) - len(strings.TrimPrefix(text, string(utf8BOM)))
-		text = strings.TrimPrefix(text, string(utf8BOM))
-	}
-	startCol += len(text) - len(strings.TrimLeftFunc(text, unicode.IsSpace))
+	startCol := 1 + len(text) - len(strings.TrimLeftFunc(text, unicode.IsSpace))
 	last := start
 	if in := d.instructionAt(start); in != nil {
 		last = in.lastLine
@@ -342,30 +372,32 @@ type InstructionText struct {
 	JSON bool
 
 	d *Dockerfile
-	// segs place Text in the file (own lines): one per source line the
-	// instruction spans, Text[seg.start:] starting at seg's line and
-	// column. (A position per byte cost 16 bytes per byte: 700 MB for a
-	// 7 MB line.)
-	segs     []posSeg
-	end      finding.Pos // the place just after Text
-	lastLine int         // last line of the logical line (own lines)
+	// segs map Text back to the file: Text[segs[k].off:] comes from line
+	// segs[k].line (own lines) from column segs[k].col0+1 on, up to the
+	// next segment. end is the place just after Text.
+	segs     []textSeg
+	end      finding.Pos
+	lastLine int // last line of the logical line (own lines)
 }
 
-// posSeg is a run of Text that is contiguous in one source line.
-type posSeg struct{ start, line, col0 int }
+// textSeg is one physical line's part of an instruction's Text.
+type textSeg struct{ off, line, col0 int }
 
-// posAt is the place of Text[i] in the Dockerfile's own lines; i ==
-// len(Text) is the place just after it.
+// posAt is the place (own lines) of Text[i]; i == len(Text) is the place
+// just after the text.
 func (t *InstructionText) posAt(i int) finding.Pos {
 	if i >= len(t.Text) || len(t.segs) == 0 {
 		return t.end
 	}
-	k := sort.Search(len(t.segs), func(k int) bool { return t.segs[k].start > i }) - 1
+	if i < 0 {
+		i = 0
+	}
+	k := sort.Search(len(t.segs), func(k int) bool { return t.segs[k].off > i }) - 1
 	if k < 0 {
 		k = 0
 	}
 	sg := t.segs[k]
-	return finding.Pos{Line: sg.line, Col: sg.col0 + i - sg.start + 1}
+	return finding.Pos{Line: sg.line, Col: sg.col0 + i - sg.off + 1}
 }
 
 // ArgsText is the argument part of the instruction (shell form: the
@@ -436,61 +468,47 @@ func (d *Dockerfile) FlagRange(loc []parser.Range, name string) (r finding.Range
 	return w.Range, ok
 }
 
-// dfTrimContinuation is what BuildKit's continuation regexp
-// (parser.directives.setEscapeToken; dfContinuation in the tests) cuts off a line: a
-// final escape token (blanks after it allowed) that is the whole line or
-// follows a character other than the escape token. ok reports a
-// continuation.
-func dfTrimContinuation(s string, esc byte) (string, bool) {
-	t := strings.TrimRight(s, " \t")
-	i := len(t) - 1
-	if i < 0 || t[i] != esc {
-		return s, false
+// dfTrimContinuation cuts the continuation token (and the blanks after
+// it) off a line, like parser.trimContinuationCharacter with BuildKit's
+// line-continuation regexp (a test checks they agree): the escape token,
+// followed only by spaces and tabs, that is the whole line or follows
+// another character than itself. more is false when the line does not
+// continue.
+func dfTrimContinuation(line string, esc byte) (trimmed string, more bool) {
+	t := strings.TrimRight(line, " \t")
+	k := len(t) - 1
+	if k < 0 || t[k] != esc {
+		return line, false
 	}
-	if i == 0 {
-		return "", true
+	if k > 0 && t[k-1] == esc {
+		return line, false
 	}
-	if t[i-1] == esc {
-		return s, false
-	}
-	return s[:i], true
+	return t[:k], true
 }
 
-// instructionAt rebuilds the logical line that starts at line start (own
-// line numbers) the way parser.Parse does.
-func (d *Dockerfile) instructionAt(start int) *InstructionText {
-	return d.cachedInstruction(start, d.readInstruction)
-}
-
-func (d *Dockerfile) readInstruction(start int) *InstructionText {
+// buildInstructionAt rebuilds the logical line that starts at line start
+// (own line numbers) the way parser.Parse does. instructionAt is its
+// memoised form.
+func (d *Dockerfile) buildInstructionAt(start int) *InstructionText {
 	src := d.Source
 	if src == nil || start < 1 || start > src.LineCount() {
 		return nil
 	}
-	esc := byte(d.EscapeToken())
+	esc := d.EscapeToken()
 	t := &InstructionText{d: d}
-	var text []byte
+	var text strings.Builder
 	add := func(line int, col0 int, seg string) {
 		if seg == "" {
 			return
 		}
-		t.segs = append(t.segs, posSeg{start: len(text), line: line, col0: col0})
-		text = append(text, seg...)
+		t.segs = append(t.segs, textSeg{off: text.Len(), line: line, col0: col0})
+		text.WriteString(seg)
 	}
-	// trim cuts the continuation token off a line, like
-	// parser.trimContinuationCharacter: its regexp
-	// `([^\\])\\[ \t]*$|^\\[ \t]*$` (for the escape token), written out.
-	trim := func(s string) (string, bool) {
-		return dfTrimContinuation(s, esc)
-	}
+	trim := func(s string) (string, bool) { return dfTrimContinuation(s, byte(esc)) }
 
 	line := start
-	raw := src.Line(line)
-	off := 0
-	if line == 1 && strings.HasPrefix(raw, string(utf8BOM)) {
-		off = len(utf8BOM)
-	}
-	off += len(raw[off:]) - len(strings.TrimLeftFunc(raw[off:], unicode.IsSpace))
+	raw := src.Line(line) // without a BOM
+	off := len(raw) - len(strings.TrimLeftFunc(raw, unicode.IsSpace))
 	seg, more := trim(raw[off:])
 	add(line, off, seg)
 	for more && line < src.LineCount() {
@@ -505,15 +523,15 @@ func (d *Dockerfile) readInstruction(start int) *InstructionText {
 		add(line, 0, seg)
 	}
 	t.lastLine = line
-	t.Text = string(text)
+	t.Text = text.String()
 	// The position just after the text.
 	if n := len(t.segs); n > 0 {
-		sg := t.segs[n-1]
-		t.end = finding.Pos{Line: sg.line, Col: sg.col0 + len(text) - sg.start + 1}
+		last := t.segs[n-1]
+		t.end = finding.Pos{Line: last.line, Col: last.col0 + len(t.Text) - last.off + 1}
 	} else {
 		t.end = finding.Pos{Line: start, Col: off + 1}
 	}
-	t.split(rune(esc))
+	t.split(esc)
 	return t
 }
 
@@ -571,6 +589,7 @@ func (t *InstructionText) split(esc rune) {
 			return
 		}
 	}
+	t.Args = make([]InstructionWord, 0, dfCountWords(s[i:]))
 	for {
 		for i < len(s) && dfIsBlank(s[i]) {
 			i++
@@ -592,7 +611,17 @@ func (t *InstructionText) word(start, end int, value string) InstructionWord {
 // blanks, the escape token escapes the next byte. It returns the end offset
 // and the word with quotes and escapes removed.
 func dfScanWord(s string, i int, esc rune) (int, string) {
+	// The common word has no quote or escape: its value is its text.
+	j := i
+	for j < len(s) && !dfIsBlank(s[j]) && s[j] != '"' && s[j] != '\'' && rune(s[j]) != esc {
+		j++
+	}
+	if j >= len(s) || dfIsBlank(s[j]) {
+		return j, s[i:j]
+	}
 	var b strings.Builder
+	b.WriteString(s[i:j])
+	i = j
 	var quote byte
 	for i < len(s) {
 		c := s[i]
@@ -612,6 +641,20 @@ func dfScanWord(s string, i int, esc rune) (int, string) {
 		i++
 	}
 	return i, b.String()
+}
+
+// dfCountWords is an upper bound of the words in s (runs of non-blanks),
+// to size the argument list.
+func dfCountWords(s string) int {
+	n, in := 0, false
+	for i := 0; i < len(s); i++ {
+		b := dfIsBlank(s[i])
+		if !b && !in {
+			n++
+		}
+		in = !b
+	}
+	return n
 }
 
 // jsonWords finds the string literals of a JSON array in Text[start:end].

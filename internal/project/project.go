@@ -87,16 +87,38 @@ func (s *Source) LineCount() int {
 	return n
 }
 
-// Line returns line n (1-based) without its end-of-line characters, or ""
-// when out of range.
+// bom is the length of a leading UTF-8 byte order mark (0 or 3). Columns
+// of line 1 are counted after it, as editors show the line (and as the
+// YAML parser counts them): the BOM is not part of the text.
+func (s *Source) bom() int {
+	if bytes.HasPrefix(s.Data, utf8BOM) {
+		return len(utf8BOM)
+	}
+	return 0
+}
+
+// lineStart is the offset in Data of column 1 of line n (1-based, in
+// range): after the BOM on line 1.
+func (s *Source) lineStart(n int) int {
+	if n == 1 {
+		return s.bom()
+	}
+	return s.lineStarts[n-1]
+}
+
+// Line returns line n (1-based) without its end-of-line characters (and,
+// for line 1, without a leading BOM), or "" when out of range.
 func (s *Source) Line(n int) string {
 	if n < 1 || n > len(s.lineStarts) {
 		return ""
 	}
-	start := s.lineStarts[n-1]
+	start := s.lineStart(n)
 	end := len(s.Data)
 	if n < len(s.lineStarts) {
 		end = s.lineStarts[n] - 1
+	}
+	if start > end {
+		start = end
 	}
 	return string(bytes.TrimRight(s.Data[start:end], "\r"))
 }
@@ -106,20 +128,25 @@ func (s *Source) Offset(p finding.Pos) int {
 	if p.Line < 1 || p.Line > len(s.lineStarts) || p.Col < 1 {
 		return -1
 	}
-	off := s.lineStarts[p.Line-1] + p.Col - 1
+	off := s.lineStart(p.Line) + p.Col - 1
 	if off > len(s.Data) {
 		return -1
 	}
 	return off
 }
 
-// Pos converts a byte offset into Data to a position.
+// Pos converts a byte offset into Data to a position (an offset inside
+// the BOM is column 1).
 func (s *Source) Pos(offset int) finding.Pos {
 	i := sort.Search(len(s.lineStarts), func(i int) bool { return s.lineStarts[i] > offset }) - 1
 	if i < 0 {
 		i = 0
 	}
-	return finding.Pos{Line: i + 1, Col: offset - s.lineStarts[i] + 1}
+	col := offset - s.lineStart(i+1) + 1
+	if col < 1 {
+		col = 1
+	}
+	return finding.Pos{Line: i + 1, Col: col}
 }
 
 // LineRange is the range covering line n's text (without line ending).

@@ -43,7 +43,8 @@ type RunScript struct {
 
 // RunScript parses the script of a RUN instruction. It returns nil when the
 // instruction's text cannot be found; a script that does not parse has Err
-// set and no commands.
+// set and no commands. The result is computed once per RUN and shared:
+// callers must not modify it.
 func (d *Dockerfile) RunScript(run *instructions.RunCommand) *RunScript {
 	if run == nil || d.Source == nil {
 		return nil
@@ -51,7 +52,11 @@ func (d *Dockerfile) RunScript(run *instructions.RunCommand) *RunScript {
 	return d.cachedRunScript(run, d.parseRunScript)
 }
 
+// parseRunScript is RunScript without the cache.
 func (d *Dockerfile) parseRunScript(run *instructions.RunCommand) *RunScript {
+	if run == nil || d.Source == nil {
+		return nil
+	}
 	loc := run.Location()
 	in := d.Instruction(loc)
 	if in == nil {

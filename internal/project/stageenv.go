@@ -27,29 +27,12 @@ func (d *Dockerfile) WalkStage(si int, fn func(ci int, cmd instructions.Command,
 	if si < 0 || si >= len(d.Stages) {
 		return
 	}
-	lex := shell.NewLex(d.EscapeToken())
-	env := d.stageStartEnv(si, 0, lex)
-	st := d.Stages[si]
-	var expand Expander
-	for ci, cmd := range st.Commands {
-		if expand == nil {
-			expand = env.expander(lex)
-		}
-		fn(ci, cmd, expand)
-		if changesEnv(cmd) {
-			d.applyToEnv(env, cmd, lex)
-			expand = nil // a new snapshot for the commands after it
-		}
+	w := d.newEnvWalk()
+	env := w.stageStartEnv(si, 0)
+	for ci, cmd := range d.Stages[si].Commands {
+		fn(ci, cmd, env.expander(w.lex))
+		w.apply(env, cmd)
 	}
-}
-
-// changesEnv reports whether applyToEnv changes anything for cmd.
-func changesEnv(cmd instructions.Command) bool {
-	switch cmd.(type) {
-	case *instructions.ArgCommand, *instructions.EnvCommand:
-		return true
-	}
-	return false
 }
 
 // stageEnv holds the variables with a known value; every other name is
@@ -59,6 +42,9 @@ type stageEnv struct {
 	// env marks names set by ENV, which a later ARG does not override.
 	env        map[string]bool
 	hitUnknown bool
+	// shared is true once an Expander holds vals: the next change copies
+	// them first (copy on write), so every Expander keeps its snapshot.
+	shared bool
 }
 
 func (e *stageEnv) Get(key string) (string, bool) {
@@ -86,19 +72,55 @@ func (e *stageEnv) expand(lex *shell.Lex, word string) (string, bool) {
 	return res.Result, true
 }
 
-// expander expands with a snapshot of e (later commands change e) and
-// lex; like the walk that makes it, it is not for concurrent use.
+// expander returns an Expander over a snapshot of the values: later
+// commands change e, not the snapshot.
 func (e *stageEnv) expander(lex *shell.Lex) Expander {
-	snap := &stageEnv{vals: make(map[string]string, len(e.vals))}
-	for k, v := range e.vals {
-		snap.vals[k] = v
+	e.shared = true
+	vals := e.vals
+	return func(word string) (string, bool) {
+		if !strings.ContainsAny(word, "$\\'\"`") {
+			return word, true // nothing for the lexer to do
+		}
+		return (&stageEnv{vals: vals}).expand(lex, word)
 	}
-	return func(word string) (string, bool) { return snap.expand(lex, word) }
 }
+
+// set records a value (known) or forgets it (unknown).
+func (e *stageEnv) set(key, value string, known bool) {
+	if e.shared {
+		vals := make(map[string]string, len(e.vals)+1)
+		for k, v := range e.vals {
+			vals[k] = v
+		}
+		e.vals, e.shared = vals, false
+	}
+	if known {
+		e.vals[key] = value
+	} else {
+		delete(e.vals, key)
+	}
+}
+
+// envWalk is the state shared by the stages of one walk: a lexer (costly
+// to make: it holds a scanner buffer) and the meta ARGs.
+type envWalk struct {
+	d    *Dockerfile
+	lex  *shell.Lex
+	meta *dfMetaEnv
+}
+
+func (d *Dockerfile) newEnvWalk() *envWalk {
+	return &envWalk{d: d, lex: shell.NewLex(d.EscapeToken()), meta: d.metaEnv()}
+}
+
+// stageEndKey memoises the environment at the end of a stage (its ENV
+// names with their values, for the stages built FROM it).
+type stageEndKey struct{ stage int }
 
 // stageStartEnv is the environment a stage starts with: the final ENVs of
 // the earlier stage it is built FROM, or nothing known (an image).
-func (d *Dockerfile) stageStartEnv(si, depth int, lex *shell.Lex) *stageEnv {
+func (w *envWalk) stageStartEnv(si, depth int) *stageEnv {
+	d := w.d
 	env := &stageEnv{vals: map[string]string{}, env: map[string]bool{}}
 	if depth > len(d.Stages) {
 		return env
@@ -109,12 +131,18 @@ func (d *Dockerfile) stageStartEnv(si, depth int, lex *shell.Lex) *stageEnv {
 	}
 	for pi := 0; pi < si; pi++ {
 		if d.Stages[pi].Name != "" && strings.EqualFold(d.Stages[pi].Name, base) {
-			parent := d.stageStartEnv(pi, depth+1, lex)
-			for _, cmd := range d.Stages[pi].Commands {
-				d.applyToEnv(parent, cmd, lex)
-			}
+			parent := d.Derived(stageEndKey{pi}, func() any {
+				// A walk of its own: this one's lexer is in use.
+				pw := d.newEnvWalk()
+				end := pw.stageStartEnv(pi, depth+1)
+				for _, cmd := range d.Stages[pi].Commands {
+					pw.apply(end, cmd)
+				}
+				return end
+			}).(*stageEnv)
 			for k := range parent.env {
-				env.vals[k] = parent.vals[k]
+				v, known := parent.vals[k]
+				env.set(k, v, known)
 				env.env[k] = true
 			}
 			break
@@ -123,11 +151,11 @@ func (d *Dockerfile) stageStartEnv(si, depth int, lex *shell.Lex) *stageEnv {
 	return env
 }
 
-// applyToEnv updates env after an ARG or ENV command.
-func (d *Dockerfile) applyToEnv(env *stageEnv, cmd instructions.Command, lex *shell.Lex) {
+// apply updates env after an ARG or ENV command.
+func (w *envWalk) apply(env *stageEnv, cmd instructions.Command) {
+	d, lex := w.d, w.lex
 	switch c := cmd.(type) {
 	case *instructions.ArgCommand:
-		meta := d.metaEnv()
 		for _, kp := range c.Args {
 			if env.env[kp.Key] {
 				continue // ENV wins over ARG
@@ -140,14 +168,10 @@ func (d *Dockerfile) applyToEnv(env *stageEnv, cmd instructions.Command, lex *sh
 				}
 			} else if kp.Value != nil {
 				value, known = env.expand(lex, *kp.Value)
-			} else if v, ok := meta.vals[kp.Key]; ok {
+			} else if v, ok := w.meta.vals[kp.Key]; ok {
 				value, known = v, true
 			}
-			if known {
-				env.vals[kp.Key] = value
-			} else {
-				delete(env.vals, kp.Key)
-			}
+			env.set(kp.Key, value, known)
 		}
 	case *instructions.EnvCommand:
 		// All values of one ENV are expanded with the variables before it.
@@ -162,11 +186,7 @@ func (d *Dockerfile) applyToEnv(env *stageEnv, cmd instructions.Command, lex *sh
 		}
 		for _, s := range set {
 			env.env[s.k] = true
-			if s.known {
-				env.vals[s.k] = s.v
-			} else {
-				delete(env.vals, s.k)
-			}
+			env.set(s.k, s.v, s.known)
 		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -80,13 +81,32 @@ type Word struct {
 	// included (End exclusive).
 	Start, End int
 	// starts[i] and ends[i] span the source of Value[i] in the parsed
-	// text (two bytes for an escaped quote).
+	// text (two bytes for an escaped quote). When seq is true they are nil
+	// and Value[i] is the byte at base+i (a word written as is, the common
+	// case, costs no offsets).
 	starts, ends []int
+	seq          bool
+	base         int
+}
+
+// offsets returns starts and ends, made for a seq word.
+func (w Word) offsets() (starts, ends []int) {
+	if !w.seq {
+		return w.starts, w.ends
+	}
+	starts, ends = make([]int, len(w.Value)), make([]int, len(w.Value))
+	for i := range starts {
+		starts[i], ends[i] = w.base+i, w.base+i+1
+	}
+	return starts, ends
 }
 
 // Span returns the offsets in the parsed text of Value[i:j] (for a static
 // word, exact even across quotes and escapes).
 func (w Word) Span(i, j int) (start, end int) {
+	if w.seq && i >= 0 && i <= j && j <= len(w.Value) {
+		return w.base + i, w.base + j
+	}
 	if i < 0 || j > len(w.Value) || i > j || len(w.starts) != len(w.Value) || len(w.ends) != len(w.Value) {
 		return w.Start, w.End
 	}
@@ -280,15 +300,26 @@ func (e parseError) Error() string { return string(e) }
 const errTooLarge = parseError("script too large to parse")
 
 func parse(src string) (f *syntax.File, err error) {
+	p, _ := parsers.Get().(*syntax.Parser)
+	if p == nil {
+		p = syntax.NewParser(syntax.Variant(syntax.LangBash))
+	}
 	defer func() {
 		// The parser is fuzzed upstream; a panic on odd input must still
-		// not take a lint run down.
+		// not take a lint run down (and the parser is then not reused).
 		if v := recover(); v != nil {
 			f, err = nil, parseError("shell parser failed")
+			return
 		}
+		parsers.Put(p)
 	}()
-	return syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	return p.Parse(strings.NewReader(src), "")
 }
+
+// parsers keeps bash parsers for reuse: making one allocates buffers of
+// a few KB, and a Dockerfile has hundreds of RUN scripts. A
+// syntax.Parser resets itself at each Parse.
+var parsers sync.Pool
 
 // text is a piece of source being walked: the script itself (starts nil)
 // or a nested string whose bytes map to spans of the script.
@@ -540,7 +571,7 @@ func (b *builder) decl(c *syntax.DeclClause, st *syntax.Stmt, w walker, prev, ne
 // substs walks the command substitutions and process substitutions in a
 // node; their commands run for host.
 func (b *builder) substs(n syntax.Node, w walker, host *Command) {
-	if n == nil {
+	if n == nil || !maySubst(n) {
 		return
 	}
 	syntax.Walk(n, func(n syntax.Node) bool {
@@ -560,6 +591,35 @@ func (b *builder) substs(n syntax.Node, w walker, host *Command) {
 		}
 		return true
 	})
+}
+
+// maySubst reports whether a node can hold a command or process
+// substitution: false for the common words made only of literals and
+// quoted literals, which need no walk.
+func maySubst(n syntax.Node) bool {
+	switch n := n.(type) {
+	case *syntax.Word:
+		for _, p := range n.Parts {
+			switch p := p.(type) {
+			case *syntax.Lit, *syntax.SglQuoted:
+			case *syntax.DblQuoted:
+				for _, q := range p.Parts {
+					if _, ok := q.(*syntax.Lit); !ok {
+						return true
+					}
+				}
+			default:
+				return true
+			}
+		}
+		return false
+	case *syntax.Assign:
+		if n.Array != nil || n.Index != nil {
+			return true
+		}
+		return n.Value != nil && maySubst(n.Value)
+	}
+	return true
 }
 
 func (b *builder) redirSubsts(st *syntax.Stmt, w walker, host *Command) {
@@ -692,10 +752,14 @@ func (b *builder) nestedScripts(cmd *Command, st *syntax.Stmt, w walker) {
 			}
 		}
 	}
-	if script == nil || !script.Static || len(script.starts) != len(script.Value) {
+	if script == nil || !script.Static {
 		return
 	}
-	b.parseNested(&text{s: script.Value, starts: script.starts, ends: script.ends, end: script.End}, cmd, w)
+	starts, ends := script.offsets()
+	if len(starts) != len(script.Value) || len(ends) != len(script.Value) {
+		return
+	}
+	b.parseNested(&text{s: script.Value, starts: starts, ends: ends, end: script.End}, cmd, w)
 }
 
 // heredocBody is the span of a heredoc's body in t, without the closing

@@ -6,20 +6,51 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 )
 
-// wordBuilder collects a word's value with the offset of each byte.
+// wordBuilder collects a word's value with the offset of each byte. While
+// every byte comes from the one after the previous one (no quote or
+// escape so far), the offsets are only base and the length.
 type wordBuilder struct {
 	t      *text
 	val    strings.Builder
+	n      int // source length, for sizing
+	base   int
+	mapped bool // starts and ends hold the offsets
 	starts []int
 	ends   []int
 	static bool
 }
 
+// newWordBuilder sizes the builder for a word of at most n bytes (its
+// source's length).
+func newWordBuilder(t *text, n int) *wordBuilder {
+	if n < 0 || n > 1<<16 {
+		n = 0
+	}
+	wb := &wordBuilder{t: t, static: true, n: n}
+	wb.val.Grow(n)
+	return wb
+}
+
 // add appends byte c whose source is t.s[from:to].
 func (wb *wordBuilder) add(c byte, from, to int) {
+	start, end := wb.t.root(from), wb.t.rootEnd(to)
+	k := wb.val.Len()
 	wb.val.WriteByte(c)
-	wb.starts = append(wb.starts, wb.t.root(from))
-	wb.ends = append(wb.ends, wb.t.rootEnd(to))
+	if !wb.mapped {
+		if k == 0 {
+			wb.base = start
+		}
+		if start == wb.base+k && end == start+1 {
+			return
+		}
+		wb.mapped = true
+		wb.starts, wb.ends = make([]int, k, max(wb.n, k+1)), make([]int, k, max(wb.n, k+1))
+		for i := 0; i < k; i++ {
+			wb.starts[i], wb.ends[i] = wb.base+i, wb.base+i+1
+		}
+	}
+	wb.starts = append(wb.starts, start)
+	wb.ends = append(wb.ends, end)
 }
 
 // raw adds t.s[a:b] as written.
@@ -100,6 +131,8 @@ func (wb *wordBuilder) word(start, end int) Word {
 		End:    wb.t.rootEnd(end),
 		starts: wb.starts,
 		ends:   wb.ends,
+		seq:    !wb.mapped && wb.val.Len() > 0,
+		base:   wb.base,
 	}
 }
 
@@ -107,24 +140,33 @@ func makeWord(w *syntax.Word, t *text) Word {
 	if w == nil || len(w.Parts) == 0 {
 		return Word{Static: true}
 	}
-	wb := &wordBuilder{t: t, static: true}
+	start, end := int(w.Pos().Offset()), int(w.End().Offset())
+	if l, ok := w.Parts[0].(*syntax.Lit); ok && len(w.Parts) == 1 && t.starts == nil {
+		// A plain word of the script (the common case): its value is
+		// its text, unless an escape is in it.
+		a, b := int(l.Pos().Offset()), int(l.End().Offset())
+		if a == start && b == end && 0 <= a && a <= b && b <= len(t.s) && strings.IndexByte(t.s[a:b], '\\') < 0 {
+			return Word{Value: t.s[a:b], Static: true, Start: a, End: b, seq: a < b, base: a}
+		}
+	}
+	wb := newWordBuilder(t, end-start)
 	for _, p := range w.Parts {
 		wb.part(p, false)
 	}
-	return wb.word(int(w.Pos().Offset()), int(w.End().Offset()))
+	return wb.word(start, end)
 }
 
 func litWord(l *syntax.Lit, t *text) Word {
-	wb := &wordBuilder{t: t, static: true}
 	a, b := int(l.Pos().Offset()), int(l.End().Offset())
+	wb := newWordBuilder(t, b-a)
 	wb.unquoted(a, b)
 	return wb.word(a, b)
 }
 
 // assignWord is NAME=value as one word (value unquoted).
 func assignWord(a *syntax.Assign, t *text) Word {
-	wb := &wordBuilder{t: t, static: true}
 	start, end := int(a.Pos().Offset()), int(a.End().Offset())
+	wb := newWordBuilder(t, end-start)
 	if a.Name == nil {
 		if a.Value != nil {
 			return makeWord(a.Value, t)
