@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 	"github.com/envdoctor/envdoctor/internal/project"
@@ -59,15 +58,11 @@ func dataMountsIn(p *project.Project, ctx *project.BuildContext) []dataMount {
 	copies := contextCopies(ctx.Dockerfile)
 	var out []dataMount
 	seen := map[string]bool{}
-	for _, v := range volumeItems(p) {
-		if v.typ != types.VolumeTypeBind || v.mount.ReadOnly || v.mount.Source == "" {
+	for _, b := range bindMountsUnder(p, ctxAbs) {
+		v, rel := b.volumeItem, b.rel
+		if v.mount.ReadOnly {
 			continue
 		}
-		rel, err := filepath.Rel(ctxAbs, filepath.Clean(v.mount.Source))
-		if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) {
-			continue // outside the context, or the context itself
-		}
-		rel = filepath.ToSlash(rel)
 		why, ok := dataDirReason(services[v.svc.name].Image, v.target, rel)
 		if !ok || !sentEntry(files, rel) || seen[v.svc.name+"\x00"+rel] {
 			continue

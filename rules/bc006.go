@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/moby/patternmatcher"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
@@ -274,15 +273,8 @@ func bindSourcesIn(p *project.Project, ctx *project.BuildContext) []string {
 	}
 	ctxAbs := filepath.Join(p.Root, filepath.FromSlash(ctx.Dir))
 	var out []string
-	for _, v := range volumeItems(p) {
-		if v.typ != types.VolumeTypeBind || v.mount.Source == "" {
-			continue
-		}
-		rel, err := filepath.Rel(ctxAbs, filepath.Clean(v.mount.Source))
-		if err != nil || rel == "." || strings.HasPrefix(rel, "..") || filepath.IsAbs(rel) {
-			continue
-		}
-		out = append(out, filepath.ToSlash(rel))
+	for _, b := range bindMountsUnder(p, ctxAbs) {
+		out = append(out, b.rel)
 	}
 	return out
 }

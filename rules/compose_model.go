@@ -3,6 +3,7 @@ package rules
 import (
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/format"
@@ -187,8 +188,56 @@ type volumeItem struct {
 
 // volumeItems lists every volume entry of every service in every file
 // that survives in the merged model (an entry an override file replaced is
-// left out).
+// left out). It is computed once per project; callers must not change it.
 func volumeItems(p *project.Project) []volumeItem {
+	return projectFact(p, "volumeItems", nil, func() []volumeItem { return listVolumeItems(p) })
+}
+
+// boundItem is a bind mount whose source lies inside a directory, with the
+// source relative to it (slash-separated).
+type boundItem struct {
+	volumeItem
+	rel string
+}
+
+// bindMountsUnder lists, in volumeItems order, the bind mounts whose
+// source lies strictly inside dir (absolute): a lookup in the sources
+// sorted once per project, so that asking for every build context costs
+// no more than the mounts found.
+func bindMountsUnder(p *project.Project, dir string) []boundItem {
+	type source struct {
+		abs   string
+		index int
+	}
+	sorted := projectFact(p, "bindSourcesSorted", nil, func() []source {
+		var out []source
+		for i, v := range volumeItems(p) {
+			if v.typ == types.VolumeTypeBind && v.mount.Source != "" && filepath.IsAbs(v.mount.Source) {
+				out = append(out, source{filepath.Clean(v.mount.Source), i})
+			}
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].abs < out[j].abs })
+		return out
+	})
+	dir = filepath.Clean(dir)
+	prefix := dir
+	if !strings.HasSuffix(prefix, string(filepath.Separator)) {
+		prefix += string(filepath.Separator)
+	}
+	var found []source
+	for i := sort.Search(len(sorted), func(i int) bool { return sorted[i].abs >= prefix }); i < len(sorted) && strings.HasPrefix(sorted[i].abs, prefix); i++ {
+		found = append(found, sorted[i])
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i].index < found[j].index })
+	items := volumeItems(p)
+	out := make([]boundItem, 0, len(found))
+	for _, f := range found {
+		out = append(out, boundItem{items[f.index], filepath.ToSlash(f.abs[len(prefix):])})
+	}
+	return out
+}
+
+func listVolumeItems(p *project.Project) []volumeItem {
 	c := p.Compose
 	if c == nil || c.Model == nil {
 		return nil

@@ -108,7 +108,7 @@ func (p *Project) ScanSecrets(paths []string) []*ScannedFile {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]byte, 0, 64<<10)
+			var buf []byte // grown to the largest file read
 			for e := range jobs {
 				func() {
 					defer close(e.done)
@@ -207,7 +207,7 @@ func (p *Project) scanOne(f *ScannedFile, buf []byte) []byte {
 	}
 	defer fh.Close()
 	if int64(cap(buf)) < fi.Size()+1 {
-		buf = make([]byte, 0, fi.Size()+1)
+		buf = make([]byte, 0, max(fi.Size()+1, 2*int64(cap(buf)), 4<<10))
 	}
 	// Read at most one byte past the bound: a file that grew is cut.
 	n, err := io.ReadFull(fh, buf[:min(int64(cap(buf)), MaxScanSize+1)])
