@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 
-
 	"github.com/envdoctor/envdoctor/internal/finding"
 	"github.com/envdoctor/envdoctor/internal/project"
 )
