@@ -203,6 +203,9 @@ type linted struct {
 	// unread are the files the loader refused to read (said on every run).
 	unread       []string
 	probeResults []*checks.Result
+	// probeSources are the files the FileFix probes' edits were computed
+	// from (fix only), by root-relative path.
+	probeSources map[string][]byte
 }
 
 // lintTarget loads one target and runs the rules (and, for the doctor,
@@ -283,6 +286,9 @@ func lintTarget(ctx context.Context, s *lintSetup, t target, lf lintFlags, env E
 				found = append(found, checks.CrashFinding(r))
 			}
 		}
+	}
+	if lf.fix && !doctor && p != nil {
+		found = append(found, runFileFixers(ctx, s, opt, ran, env, p, out)...)
 	}
 	// An ignore comment for a rule that did not run is not "unused".
 	opt.Ran = func(id string) bool { return ran[id] }
