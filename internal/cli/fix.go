@@ -94,6 +94,9 @@ func fixProjects(ctx context.Context, args []string, lf lintFlags, env Env) (int
 		}
 		opt.Rule = func(id string) bool { return only[id] }
 	}
+	if opt.Rule == nil || opt.Rule(pinRuleID) {
+		s.images = newLocalImageCache(env)
+	}
 	targets, err := resolveTargets(s.cwd, args, lf)
 	if err != nil {
 		return ExitError, err

@@ -63,3 +63,66 @@ func fixRuleID(s *lintSetup, name string) (string, error) {
 	}
 	return "", usagef("--rule: unknown rule %q (see 'envdoctor rules')", name)
 }
+
+// localImageCache asks the engine about the images CP013 could pin, once
+// per run: every round and target of a fix reuses the answers.
+type localImageCache struct {
+	facts       *checks.Facts // nil: no engine can be reached from here
+	unavailable string
+	images      map[string]project.LocalImage
+}
+
+// newLocalImageCache builds the engine access of fix: the machine's Env
+// (env.Probes) without its listener and program runner, so fix can only
+// dial the resolved engine endpoint.
+func newLocalImageCache(env Env) *localImageCache {
+	c := &localImageCache{images: map[string]project.LocalImage{}}
+	if env.Probes == nil {
+		c.unavailable = "no Docker engine is configured"
+		return c
+	}
+	penv := env.Probes(checks.RealOptions{Offline: true, Environ: env.Environ})
+	penv.Listen, penv.Exec, penv.DiskFree = nil, nil, nil
+	c.facts = checks.NewFacts(penv)
+	return c
+}
+
+// lookup returns the engine's answers about refs, asking only about those
+// not asked yet, and never again once the engine failed.
+func (c *localImageCache) lookup(ctx context.Context, refs []string) *project.LocalImages {
+	var missing []string
+	for _, r := range refs {
+		if _, ok := c.images[r]; !ok {
+			missing = append(missing, r)
+		}
+	}
+	if len(missing) > 0 && c.unavailable == "" {
+		li := checks.LocalImages(ctx, c.facts, missing)
+		c.unavailable = li.Unavailable
+		for r, im := range li.Images {
+			c.images[r] = im
+		}
+	}
+	out := &project.LocalImages{Unavailable: c.unavailable, Images: map[string]project.LocalImage{}}
+	for _, r := range refs {
+		if im, ok := c.images[r]; ok {
+			out.Images[r] = im
+		}
+	}
+	return out
+}
+
+// pinRuleID is the rule whose fix needs the engine's answers.
+const pinRuleID = "CP013"
+
+// askEngineForPins gives the project what the engine knows of the images
+// CP013 could pin (envdoctor fix only, when CP013 runs and its fixes are
+// wanted).
+func askEngineForPins(ctx context.Context, s *lintSetup, opt pipeline.Options, p *project.Project) {
+	if s.images == nil || !pipeline.RuleEnabled(pinRuleID, opt) {
+		return
+	}
+	if refs := rules.ImagesToPin(p); len(refs) > 0 {
+		p.LocalImages = s.images.lookup(ctx, refs)
+	}
+}

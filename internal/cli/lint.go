@@ -157,6 +157,9 @@ type lintSetup struct {
 	// baselines hides the findings of a baseline and records a new one
 	// (lint only; nil for fix).
 	baselines *baselines
+	// images asks the engine about the images CP013 could pin (fix only,
+	// when CP013's fixes are wanted; nil otherwise).
+	images *localImageCache
 }
 
 func newLintSetup(lf lintFlags, env Env) (*lintSetup, error) {
@@ -268,6 +271,9 @@ func lintTarget(ctx context.Context, s *lintSetup, t target, lf lintFlags, env E
 	}
 	var found []finding.Finding
 	if p != nil {
+		if lf.fix && !doctor {
+			askEngineForPins(ctx, s, opt, p)
+		}
 		found = rules.Run(p, enabled)
 	}
 	if doctor {
