@@ -67,24 +67,30 @@ func fixRuleID(s *lintSetup, name string) (string, error) {
 // localImageCache asks the engine about the images CP013 could pin, once
 // per run: every round and target of a fix reuses the answers.
 type localImageCache struct {
-	facts       *checks.Facts // nil: no engine can be reached from here
+	env         Env
+	facts       *checks.Facts // built at the first question
 	unavailable string
 	images      map[string]project.LocalImage
 }
 
-// newLocalImageCache builds the engine access of fix: the machine's Env
+func newLocalImageCache(env Env) *localImageCache {
+	return &localImageCache{env: env, images: map[string]project.LocalImage{}}
+}
+
+// engine builds the engine access of fix, once: the machine's Env
 // (env.Probes) without its listener and program runner, so fix can only
 // dial the resolved engine endpoint.
-func newLocalImageCache(env Env) *localImageCache {
-	c := &localImageCache{images: map[string]project.LocalImage{}}
-	if env.Probes == nil {
-		c.unavailable = "no Docker engine is configured"
-		return c
+func (c *localImageCache) engine() *checks.Facts {
+	if c.facts == nil && c.unavailable == "" {
+		if c.env.Probes == nil {
+			c.unavailable = "no Docker engine is configured"
+			return nil
+		}
+		penv := c.env.Probes(checks.RealOptions{Offline: true, Environ: c.env.Environ})
+		penv.Listen, penv.Exec, penv.DiskFree = nil, nil, nil
+		c.facts = checks.NewFacts(penv)
 	}
-	penv := env.Probes(checks.RealOptions{Offline: true, Environ: env.Environ})
-	penv.Listen, penv.Exec, penv.DiskFree = nil, nil, nil
-	c.facts = checks.NewFacts(penv)
-	return c
+	return c.facts
 }
 
 // lookup returns the engine's answers about refs, asking only about those
@@ -96,7 +102,7 @@ func (c *localImageCache) lookup(ctx context.Context, refs []string) *project.Lo
 			missing = append(missing, r)
 		}
 	}
-	if len(missing) > 0 && c.unavailable == "" {
+	if len(missing) > 0 && c.engine() != nil && c.unavailable == "" {
 		li := checks.LocalImages(ctx, c.facts, missing)
 		c.unavailable = li.Unavailable
 		for r, im := range li.Images {
