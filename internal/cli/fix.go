@@ -30,7 +30,10 @@ anchors stay as they are. Each file is written whole or not at all, only
 when it changes, and a file that changed since it was read is left alone.
 Fixes that overlap are applied one after the other, linting in between.
 Besides the rules, fix runs the doctor probes that only read the project's
-files and carry fixes (HS001: scripts with CRLF line endings); it never
+files and carry fixes (HS001: scripts with CRLF line endings). To pin an
+unpinned image (CP013, unsafe) it asks the Docker engine, at the endpoint
+the docker CLI would use and within 5 seconds, which version of that image
+runs here; without an engine the finding stays advice. fix never pulls,
 binds a port or runs a program.
 
 Prints, for each file, the fixes applied; then the findings that remain,
