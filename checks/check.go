@@ -70,7 +70,11 @@ type Check struct {
 	// Offline is false for probes that may reach a registry; --offline skips
 	// them.
 	Online bool
-	Run    func(ctx context.Context, p *Probe)
+	// FileFix marks a probe that only reads the project's files and
+	// whose findings may carry edits: `envdoctor fix` runs it, with an
+	// Env that can read files and do nothing else (FilesEnv).
+	FileFix bool
+	Run     func(ctx context.Context, p *Probe)
 }
 
 // Info returns the plain metadata reports need, with the embedded doc.
@@ -115,6 +119,16 @@ func (p *Probe) Reportf(fix string, format string, args ...any) {
 	p.Report(f)
 }
 
+// Source records the content of a project file (root-relative,
+// slash-separated path) that a finding's edits were computed from: the
+// fixer checks the file still holds it before writing.
+func (p *Probe) Source(file string, data []byte) {
+	if p.result.Sources == nil {
+		p.result.Sources = map[string][]byte{}
+	}
+	p.result.Sources[file] = data
+}
+
 // Detail records what the probe saw when all is well (shown in the section
 // line and with -v), e.g. "Docker 20.10.24 (API 1.41) at unix:///var/run/docker.sock".
 func (p *Probe) Detail(format string, args ...any) {
@@ -133,6 +147,9 @@ type Result struct {
 	Findings []finding.Finding
 	Details  []string
 	Skipped  string
+	// Sources are the files the findings' edits were computed from, by
+	// root-relative path (see Probe.Source).
+	Sources map[string][]byte
 	// Crashed is set when the probe panicked or overran its timeout; the
 	// run goes on without it.
 	Crashed  string

@@ -14,6 +14,7 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/lineend"
 	"github.com/envdoctor/envdoctor/internal/project"
 )
 
@@ -37,6 +38,7 @@ func crlfScript() *Check {
 		Section:  SectionFiles,
 		Severity: finding.SeverityError,
 		Since:    "0.1.0",
+		FileFix:  true,
 		Run: func(ctx context.Context, p *Probe) {
 			if p.Project == nil {
 				p.Skip("no project here")
@@ -368,6 +370,14 @@ func (s *scriptScan) report() {
 			Message: crlfMessage(rel, f.uses[0].Word, facts),
 			Fix:     &finding.Fix{Message: crlfFix(s.p.Env, rel, image)},
 		}
+		if filepath.IsLocal(filepath.FromSlash(rel)) {
+			// Only a file of the project is rewritten: a bind mount may
+			// bring a script from anywhere on the machine.
+			crs := lineend.Find(f.data)
+			fd.Fix.Edits = lineend.ToLF(rel, crs)
+			fd.Fix.Safe = wholeFileCRLF(f.data, crs)
+			s.p.Source(rel, f.data)
+		}
 		for _, u := range f.uses {
 			for _, r := range u.Related {
 				if !slices.Contains(fd.Related, r) {
@@ -380,6 +390,17 @@ func (s *scriptScan) report() {
 	if checked > 0 {
 		s.p.Detail("%d %s checked for CRLF line endings", checked, plural(checked, "script", "scripts"))
 	}
+}
+
+// wholeFileCRLF reports whether every line of data ends in CRLF (the last
+// one may have no line ending) and no CR is lone: the whole file was saved
+// with Windows line endings, by an editor or a git checkout, and converting
+// it to LF only removes what breaks it. When some lines are LF or a CR is
+// lone, a CR may be data the script means (a heredoc writing a CRLF file):
+// the conversion is then unsafe.
+func wholeFileCRLF(data []byte, crs []lineend.CR) bool {
+	crlf, lone := lineend.Count(crs)
+	return lone == 0 && crlf == bytes.Count(data, []byte("\n"))
 }
 
 func lineRange(file string, line int, text string) finding.Range {
@@ -408,11 +429,7 @@ func crlfFix(env *Env, rel string, image bool) string {
 	if env.GOOS == "windows" {
 		convert = fmt.Sprintf("convert it to LF: `((Get-Content -Raw %s) -replace \"`r`n\", \"`n\") | Set-Content -NoNewline %s` in PowerShell (or choose LF in your editor's status bar)", rel, rel)
 	}
-	pattern := "*.sh"
-	if !shellExtension(rel) && !strings.HasPrefix(rel, "../") {
-		pattern = "/" + rel
-	}
-	fix := convert + fmt.Sprintf("; keep it LF in git: add the line `%s text eol=lf` to .gitattributes, then `git add --renormalize .`", pattern)
+	fix := convert + fmt.Sprintf("; keep it LF in git: add the line `%s text eol=lf` to .gitattributes, then `git add --renormalize .`", lineend.GitattributesPattern(rel))
 	if image {
 		fix += "; then rebuild the image (`docker compose build`)"
 	}

@@ -53,6 +53,13 @@ func locatedResult(r *Result) string {
 		}
 		if f.Fix != nil {
 			fmt.Fprintf(&b, "  fix: %s\n", f.Fix.Message)
+			for _, e := range f.Fix.Edits {
+				safety := "unsafe"
+				if f.Fix.Safe {
+					safety = "safe"
+				}
+				fmt.Fprintf(&b, "  edit (%s): %s %q\n", safety, rng(e.Range), e.NewText)
+			}
 		}
 	}
 	return b.String()
@@ -88,7 +95,8 @@ func TestHS001(t *testing.T) {
 				"entrypoint.sh:1:1-1:10 HS001: script entrypoint.sh has Windows (CRLF) line endings, its #! line included: the kernel looks for the interpreter \"/bin/sh\\r\", which does not exist, so running it fails with \"exec ./entrypoint.sh: no such file or directory\" or \"/bin/sh^M: bad interpreter\"",
 				"related compose.yaml:7:17-7:32: run as the entrypoint of service \"web\"",
 				"related compose.yaml:6:9-6:10: bind-mounted into service \"web\" here",
-				"fix: convert it to LF: `sed -i 's/\\r$//' entrypoint.sh` (or `dos2unix entrypoint.sh`); keep it LF in git: add the line `*.sh text eol=lf` to .gitattributes, then `git add --renormalize .`\n",
+				"fix: convert it to LF: `sed -i 's/\\r$//' entrypoint.sh` (or `dos2unix entrypoint.sh`); keep it LF in git: add the line `*.sh text eol=lf` to .gitattributes, then `git add --renormalize .`\n" +
+					"  edit (safe): entrypoint.sh:1:10-1:11 \"\"\n  edit (safe): entrypoint.sh:2:7-2:8 \"\"\n  edit (safe): entrypoint.sh:3:10-3:11 \"\"\n",
 			},
 		},
 		{
@@ -123,6 +131,9 @@ func TestHS001(t *testing.T) {
 			want: []string{
 				"scripts/install.sh:2:1-2:7 HS001: script scripts/install.sh has Windows (CRLF) line endings on 2 of its 3 lines: the shell reads every command with a trailing carriage return",
 				"related Dockerfile:3:1-3:23: run by this RUN",
+				// The #! line is LF: a CR may be meant, the conversion is
+				// not safe.
+				"  edit (unsafe): scripts/install.sh:2:7-2:8 \"\"\n  edit (unsafe): scripts/install.sh:3:15-3:16 \"\"\n",
 			},
 		},
 		{
@@ -358,4 +369,53 @@ func TestScriptRefs(t *testing.T) {
 func scanCRLFOK(s string) bool {
 	_, ok := scanCRLF([]byte(s))
 	return ok
+}
+
+// TestHS001Edits: the edits of a project file come with the content they
+// were computed from; a script from outside the project gets none; the
+// FilesEnv that fix uses is enough to find it.
+func TestHS001Edits(t *testing.T) {
+	p := writeProject(t, map[string]string{
+		"compose.yaml":  "services:\n  web:\n    image: python:3.12\n    working_dir: /app\n    volumes:\n      - .:/app\n      - ../shared:/shared\n    entrypoint: ./entrypoint.sh\n    command: /shared/run.sh\n",
+		"entrypoint.sh": crlfSh,
+	})
+	shared := filepath.Join(filepath.Dir(p.Root), "shared")
+	if err := os.MkdirAll(shared, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(shared, "run.sh"), []byte(crlfSh), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCheck2(t, crlfScript(), FilesEnv("linux"), p)
+	if len(r.Findings) != 2 {
+		t.Fatalf("want 2 findings:\n%s", locatedResult(r))
+	}
+	for _, f := range r.Findings {
+		switch f.Range.File {
+		case "entrypoint.sh":
+			if len(f.Fix.Edits) != 3 || !f.Fix.Safe {
+				t.Errorf("entrypoint.sh: %+v", f.Fix)
+			}
+		case "../shared/run.sh":
+			if len(f.Fix.Edits) != 0 {
+				t.Errorf("a script outside the project has edits: %+v", f.Fix)
+			}
+			if !strings.Contains(f.Fix.Message, "add the line `*.sh text eol=lf`") {
+				t.Errorf("fix: %s", f.Fix.Message)
+			}
+		default:
+			t.Errorf("unexpected finding in %s", f.Range.File)
+		}
+	}
+	if len(r.Sources) != 1 || string(r.Sources["entrypoint.sh"]) != crlfSh {
+		t.Errorf("sources: %q", r.Sources)
+	}
+	// A lone CR is turned into a line break: unsafe.
+	if err := os.WriteFile(filepath.Join(p.Root, "entrypoint.sh"), []byte("#!/bin/sh\r\necho a\rb\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := locatedResult(runCheck2(t, crlfScript(), FilesEnv("linux"), p))
+	if !strings.Contains(got, "edit (unsafe): entrypoint.sh:2:7-2:8 \"\\n\"") {
+		t.Errorf("lone CR:\n%s", got)
+	}
 }

@@ -2,10 +2,10 @@ package rules
 
 import (
 	"fmt"
-	"path"
 	"strings"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/lineend"
 	"github.com/envdoctor/envdoctor/internal/project"
 )
 
@@ -37,39 +37,24 @@ func crlfEnvFile() *Rule {
 }
 
 func checkCR(p *Pass, ef *project.EnvFile) {
-	data := ef.Source.Data
+	crs := lineend.Find(ef.Source.Data)
+	if len(crs) == 0 {
+		return
+	}
 	quoted := quotedSpans(ef)
 	next := 0
-	first := -1
-	crlf, lone, inQuotes := 0, 0, 0
-	var edits []finding.Edit
-	for i := 0; i < len(data); i++ {
-		if data[i] != '\r' {
-			continue
-		}
-		if first < 0 {
-			first = i
-		}
-		at := ef.Source.Pos(i)
-		r := finding.Range{File: ef.Path, Start: at, End: finding.Pos{Line: at.Line, Col: at.Col + 1}}
-		if i+1 < len(data) && data[i+1] == '\n' {
-			crlf++
-			edits = append(edits, finding.Edit{Range: r, NewText: ""})
-		} else {
-			lone++
-			edits = append(edits, finding.Edit{Range: r, NewText: "\n"})
-		}
-		for next < len(quoted) && quoted[next][1] <= i {
+	inQuotes := 0
+	for _, cr := range crs {
+		for next < len(quoted) && quoted[next][1] <= cr.Offset {
 			next++
 		}
-		if next < len(quoted) && quoted[next][0] <= i {
+		if next < len(quoted) && quoted[next][0] <= cr.Offset {
 			inQuotes++
 		}
 	}
-	if first < 0 {
-		return
-	}
-	at := ef.Source.Pos(first)
+	crlf, lone := lineend.Count(crs)
+	edits := lineend.ToLF(ef.Path, crs)
+	at := crs[0].Pos
 	var what []string
 	if crlf > 0 {
 		what = append(what, fmt.Sprintf("%s with Windows (CRLF) line endings", plural(crlf, "line")))
@@ -93,7 +78,7 @@ func checkCR(p *Pass, ef *project.EnvFile) {
 	}
 	fix := &finding.Fix{
 		Message: fmt.Sprintf("convert the file to LF line endings: `%s` (or set LF in your editor), and add `%s text eol=lf` to .gitattributes so git does not convert it back",
-			command, gitattributesPattern(ef.Path)),
+			command, lineend.GitattributesPattern(ef.Path)),
 		Edits: edits,
 		// Removing the CR of a CRLF changes no value compose reads, except
 		// inside quotes; a lone CR becomes a line break, which changes them.
@@ -119,19 +104,6 @@ func quotedSpans(ef *project.EnvFile) [][2]int {
 		}
 	}
 	return out
-}
-
-// gitattributesPattern is the .gitattributes pattern that covers the file:
-// ".env*" for .env and its variants, "*.env" for app.env, else the name.
-func gitattributesPattern(file string) string {
-	base := path.Base(file)
-	switch {
-	case strings.HasPrefix(base, ".env"):
-		return ".env*"
-	case strings.HasSuffix(base, ".env"):
-		return "*.env"
-	}
-	return file
 }
 
 func plural(n int, word string) string {

@@ -50,12 +50,14 @@ func TestFixes(t *testing.T) {
 func testFixCase(t *testing.T, rule *rules.Rule, src string) {
 	dir := copyCase(t, src)
 	environ := readShellEnv(t, dir)
+	local := readLocalImages(t, src)
 	load := func() *project.Project {
 		t.Helper()
 		p, err := project.Load(context.Background(), dir, project.Options{Environ: environ})
 		if err != nil {
 			t.Fatalf("load: %v", err)
 		}
+		p.LocalImages = local
 		return p
 	}
 	lint := func() (*fix.Snapshot, error) {

@@ -3,6 +3,7 @@ package rules_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -24,7 +25,8 @@ var update = flag.Bool("update", false, "rewrite want.txt files from the current
 
 // TestRules runs every case under testdata/rules/<ID>/<case>/: the case
 // directory is loaded as a project (with the shell environment of its
-// shell.env file, if any), only rule <ID> runs, and the findings must equal
+// shell.env file, if any, and the engine's answers about local images of
+// its local-images.json, as envdoctor fix gives them), only rule <ID> runs, and the findings must equal
 // want.txt. An empty want.txt means the rule must stay quiet.
 func TestRules(t *testing.T) {
 	all := rules.All()
@@ -54,6 +56,7 @@ func TestRules(t *testing.T) {
 				if err != nil {
 					t.Fatalf("load: %v", err)
 				}
+				p.LocalImages = readLocalImages(t, dir)
 				got := FormatGolden(rules.Run(p, []*rules.Rule{rule}))
 				compareGolden(t, filepath.Join(base, idDir.Name(), c.Name(), "want.txt"), got)
 			})
@@ -120,6 +123,22 @@ func readShellEnv(t *testing.T, dir string) []string {
 		}
 	}
 	return env
+}
+
+// readLocalImages reads the case's local-images.json: what the engine
+// answered about the project's images (project.LocalImages), as envdoctor
+// fix asks it. Without it nobody asked, as in lint.
+func readLocalImages(t *testing.T, dir string) *project.LocalImages {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "local-images.json"))
+	if err != nil {
+		return nil
+	}
+	var li project.LocalImages
+	if err := json.Unmarshal(data, &li); err != nil {
+		t.Fatalf("local-images.json: %v", err)
+	}
+	return &li
 }
 
 // TestRegistry rejects a rule without doc, with a bad ID or name, or without

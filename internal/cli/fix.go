@@ -13,7 +13,6 @@ import (
 	"github.com/envdoctor/envdoctor/internal/fix"
 	"github.com/envdoctor/envdoctor/internal/project"
 	"github.com/envdoctor/envdoctor/internal/report"
-	"github.com/envdoctor/envdoctor/rules"
 )
 
 func fixHelp(w io.Writer, fs *pflag.FlagSet) {
@@ -30,6 +29,12 @@ edited in place at the exact nodes, so comments, key order, quoting and
 anchors stay as they are. Each file is written whole or not at all, only
 when it changes, and a file that changed since it was read is left alone.
 Fixes that overlap are applied one after the other, linting in between.
+Besides the rules, fix runs the doctor probes that only read the project's
+files and carry fixes (HS001: scripts with CRLF line endings). To pin an
+unpinned image (CP013, unsafe) it asks the Docker engine, at the endpoint
+the docker CLI would use and within 5 seconds, which version of that image
+runs here; without an engine the finding stays advice. fix never pulls,
+binds a port or runs a program.
 
 Prints, for each file, the fixes applied; then the findings that remain,
 as lint does. With files, fixes the findings lint reports for those files.
@@ -71,6 +76,7 @@ func fixProjects(ctx context.Context, args []string, lf lintFlags, env Env) (int
 	if err != nil {
 		return ExitError, usagef("%v", err)
 	}
+	lf.fix = true // lint --diff too: the fix probes run
 	s, err := newLintSetup(lf, env)
 	if err != nil {
 		return ExitError, err
@@ -83,13 +89,16 @@ func fixProjects(ctx context.Context, args []string, lf lintFlags, env Env) (int
 			if r == "" {
 				continue
 			}
-			rule, ok := rules.Lookup(s.all, r)
-			if !ok {
-				return ExitError, usagef("--rule: unknown rule %q (see 'envdoctor rules')", r)
+			id, err := fixRuleID(s, r)
+			if err != nil {
+				return ExitError, err
 			}
-			only[rule.ID] = true
+			only[id] = true
 		}
 		opt.Rule = func(id string) bool { return only[id] }
+	}
+	if opt.Rule == nil || opt.Rule(pinRuleID) {
+		s.images = newLocalImageCache(env)
 	}
 	targets, err := resolveTargets(s.cwd, args, lf)
 	if err != nil {
@@ -105,7 +114,7 @@ func fixProjects(ctx context.Context, args []string, lf lintFlags, env Env) (int
 				return nil, err
 			}
 			ft.last = l
-			return &fix.Snapshot{Root: l.root, Findings: l.findings, Source: sourcesOf(l.p)}, nil
+			return &fix.Snapshot{Root: l.root, Findings: l.findings, Source: sourcesOf(l)}, nil
 		}
 		if lf.diff {
 			ft.plan, _, err = fix.Preview(lintOnce, opt)
@@ -164,17 +173,17 @@ func fixProjects(ctx context.Context, args []string, lf lintFlags, env Env) (int
 	return ExitOK, nil
 }
 
-// sourcesOf gives the fixer what the linter read of each file.
-func sourcesOf(p *project.Project) func(string) ([]byte, bool) {
+// sourcesOf gives the fixer what the linter read of each file: the
+// project's sources, then the files the fix probes computed edits from.
+func sourcesOf(l *linted) func(string) ([]byte, bool) {
 	return func(file string) ([]byte, bool) {
-		if p == nil {
-			return nil, false
+		if l.p != nil {
+			if src, ok := l.p.Sources[file]; ok {
+				return src.Data, true
+			}
 		}
-		src, ok := p.Sources[file]
-		if !ok {
-			return nil, false
-		}
-		return src.Data, true
+		data, ok := l.probeSources[file]
+		return data, ok
 	}
 }
 
@@ -270,8 +279,13 @@ func writeUnsafeHint(w io.Writer, remaining []finding.Finding, opt fix.Options, 
 	}
 	sort.Strings(list)
 	verb := "were not applied"
-	if diff {
+	switch {
+	case diff && len(skipped) == 1:
+		verb = "is not in the diff"
+	case diff:
 		verb = "are not in the diff"
+	case len(skipped) == 1:
+		verb = "was not applied"
 	}
 	fmt.Fprintf(w, "%s %s (%s): review them with envdoctor fix --unsafe --diff, apply them with envdoctor fix --unsafe\n",
 		plural(len(skipped), "unsafe fix", "unsafe fixes"), verb, strings.Join(list, ", "))

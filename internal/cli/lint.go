@@ -157,6 +157,9 @@ type lintSetup struct {
 	// baselines hides the findings of a baseline and records a new one
 	// (lint only; nil for fix).
 	baselines *baselines
+	// images asks the engine about the images CP013 could pin (fix only,
+	// when CP013's fixes are wanted; nil otherwise).
+	images *localImageCache
 }
 
 func newLintSetup(lf lintFlags, env Env) (*lintSetup, error) {
@@ -203,6 +206,9 @@ type linted struct {
 	// unread are the files the loader refused to read (said on every run).
 	unread       []string
 	probeResults []*checks.Result
+	// probeSources are the files the FileFix probes' edits were computed
+	// from (fix only), by root-relative path.
+	probeSources map[string][]byte
 }
 
 // lintTarget loads one target and runs the rules (and, for the doctor,
@@ -265,6 +271,9 @@ func lintTarget(ctx context.Context, s *lintSetup, t target, lf lintFlags, env E
 	}
 	var found []finding.Finding
 	if p != nil {
+		if lf.fix && !doctor {
+			askEngineForPins(ctx, s, opt, p)
+		}
 		found = rules.Run(p, enabled)
 	}
 	if doctor {
@@ -283,6 +292,9 @@ func lintTarget(ctx context.Context, s *lintSetup, t target, lf lintFlags, env E
 				found = append(found, checks.CrashFinding(r))
 			}
 		}
+	}
+	if lf.fix && !doctor && p != nil {
+		found = append(found, runFileFixers(ctx, s, opt, ran, env, p, out)...)
 	}
 	// An ignore comment for a rule that did not run is not "unused".
 	opt.Ran = func(id string) bool { return ran[id] }

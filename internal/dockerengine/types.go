@@ -91,6 +91,7 @@ type Image struct {
 type ImageInspect struct {
 	ID           string   `json:"Id"`
 	RepoTags     []string `json:"RepoTags"`
+	RepoDigests  []string `json:"RepoDigests"`
 	Architecture string   `json:"Architecture"`
 	Os           string   `json:"Os"`
 	Variant      string   `json:"Variant"`

@@ -47,6 +47,12 @@ type Project struct {
 	// Notes are things the loader could not check, said once to the user
 	// (for example "git is not installed: tracked files were not checked").
 	Notes []string
+	// LocalImages is what the Docker engine knows of images the project
+	// pulls, for the rules whose fix can use it (CP013 pins the tag of
+	// the image you run). The loader never sets it: envdoctor fix asks
+	// the engine and sets it before the rules run. nil when nobody asked
+	// (lint never does); see localimages.go.
+	LocalImages *LocalImages
 
 	// scans caches the secret scans of files (ScanSecrets, secretscan.go).
 	scans secretScans
