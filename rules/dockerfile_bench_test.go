@@ -50,6 +50,7 @@ func BenchmarkDockerfile2000(b *testing.B) {
 	for b.Loop() {
 		d := project.ParseDockerfile(orig.Path, orig.Source)
 		d.Context, d.Services = orig.Context, orig.Services
+		d.Complete()
 		p.Dockerfiles[0] = d
 		rules.Run(p, df)
 	}
@@ -123,6 +124,7 @@ func TestDockerfileCachesConcurrent(t *testing.T) {
 	orig := p.Dockerfiles[0]
 	d := project.ParseDockerfile(orig.Path, orig.Source)
 	d.Context, d.Services = orig.Context, orig.Services
+	d.Complete() // the caches are what is shared
 	p.Dockerfiles[0] = d
 	got := make([]string, 4)
 	done := make(chan int)

@@ -48,6 +48,16 @@ func (d *Dockerfile) Derived(key any, compute func() any) any {
 	return d.cache.facts.get(key, compute)
 }
 
+// Complete says the Dockerfile is set up (Target, BuildArgs, Context,
+// offsets): from now on, Derived keeps what it computes. The loader calls
+// it at the end of Load; a caller that builds a Dockerfile itself
+// (ParseDockerfile, then its own settings) calls it once done.
+func (d *Dockerfile) Complete() {
+	d.cache.mu.Lock()
+	d.cache.complete = true
+	d.cache.mu.Unlock()
+}
+
 // instructionAt is buildInstructionAt, cached. The result is shared:
 // callers must not modify it.
 func (d *Dockerfile) instructionAt(start int) *InstructionText {

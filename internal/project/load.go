@@ -140,7 +140,7 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 	l.loadGitignore()
 	l.p.Git = NewGit(opt.Git, root, l.gitPaths())
 	for _, d := range l.p.Dockerfiles {
-		d.cache.complete = true // the loader sets nothing more
+		d.Complete()
 	}
 	return l.p, nil
 }
