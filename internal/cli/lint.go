@@ -217,7 +217,11 @@ func lintTarget(ctx context.Context, s *lintSetup, t target, lf lintFlags, env E
 		WorkingDir:       s.cwd,
 		Environ:          env.Environ,
 		Git:              env.Git,
+		GitPrefetch:      true, // SE001 and SE002 ask git
 	})
+	if p != nil {
+		defer p.Git.Close() // what no rule waited for
+	}
 	var loadErr *project.LoadError
 	empty := errors.As(err, &loadErr) && loadErr.Empty
 	if empty && t.only != nil {
