@@ -104,7 +104,11 @@ func (g *Git) get() *gitFacts {
 // ask) and waits for them to end. Answers asked after Close are unknown.
 func (g *Git) Close() {
 	g.cancel()
-	g.start() // so that nothing starts later
+	g.startOnce.Do(func() { // never started: nothing starts later
+		g.done = make(chan struct{})
+		g.facts = &gitFacts{why: "git was not run"}
+		close(g.done)
+	})
 	<-g.done
 	g.bg.Wait()
 }
