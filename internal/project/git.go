@@ -237,8 +237,11 @@ func loadGitFacts(ctx context.Context, run GitRunner, root string) *gitFacts {
 		return &gitFacts{why: "git is not installed"}
 	case errors.Is(err, errNotRepo) || err != nil && strings.Contains(err.Error(), "not a git repository"):
 		return &gitFacts{why: "the project is not in a git repository"}
+	case err != nil && strings.Contains(err.Error(), "dubious ownership"):
+		return &gitFacts{why: "git does not trust the repository, which another user owns (see git's safe.directory)"}
 	case err != nil:
-		return &gitFacts{why: err.Error()}
+		why, _, _ := strings.Cut(err.Error(), "\n") // git's advice follows
+		return &gitFacts{why: why}
 	}
 	g := &gitFacts{available: true, tracked: map[string]bool{}}
 	for _, p := range strings.Split(string(out), "\x00") {

@@ -312,3 +312,27 @@ func TestGitRealNotARepository(t *testing.T) {
 		t.Errorf("available %v, why %q", g.Available(), g.Why())
 	}
 }
+
+// TestGitRealDubiousOwnership: a repository another user owns is refused
+// by git (safe.directory); the reason says so in one line.
+func TestGitRealDubiousOwnership(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to give the repository to another user")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("git", "-C", dir, "init", "-q").CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v %s", err, out)
+	}
+	if out, err := exec.Command("chown", "-R", "65534:65534", dir).CombinedOutput(); err != nil {
+		t.Skipf("chown: %v %s", err, out)
+	}
+	t.Setenv("HOME", t.TempDir()) // no safe.directory of the user running the tests
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	g := NewGit(ExecGit, dir, nil)
+	if g.Available() || !strings.Contains(g.Why(), "safe.directory") || strings.Contains(g.Why(), "\n") {
+		t.Errorf("available %v, why %q", g.Available(), g.Why())
+	}
+}
