@@ -52,10 +52,12 @@ func TestRules(t *testing.T) {
 			dir := filepath.Join(base, idDir.Name(), c.Name())
 			t.Run(rule.ID+"/"+c.Name(), func(t *testing.T) {
 				loadDir, git := generateCase(t, caseDir(t, dir))
-				p, err := project.Load(context.Background(), loadDir, project.Options{Environ: readShellEnv(t, dir), Git: git})
+				// Git starts in the background as in a lint.
+				p, err := project.Load(context.Background(), loadDir, project.Options{Environ: readShellEnv(t, dir), Git: git, GitPrefetch: true})
 				if err != nil {
 					t.Fatalf("load: %v", err)
 				}
+				defer p.Git.Close()
 				p.LocalImages = readLocalImages(t, dir)
 				got := FormatGolden(rules.Run(p, []*rules.Rule{rule}))
 				compareGolden(t, filepath.Join(base, idDir.Name(), c.Name(), "want.txt"), got)

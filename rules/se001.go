@@ -157,9 +157,12 @@ func committedFinding(git *project.Git, t scanTarget, s project.FoundSecret) (fi
 	rotate := "revoke it and issue a new one at its provider (it stays in the git history), then keep the value out of the file: read it from the environment (compose ${VAR} with the value in an untracked .env) or a secrets manager"
 	keepOut := "keep the value out of the file (read it from the environment or a secrets manager), or add " + t.path + " to .gitignore"
 	tracked, known := git.Tracked(t.path)
-	ignored, _ := git.Ignored(t.path)
 	if strings.HasPrefix(t.path, "../") {
 		known = false // a context outside the project: not in its repository
+	}
+	ignored := false
+	if known && !tracked {
+		ignored, _ = git.Ignored(t.path) // a tracked file is reported whether ignored or not
 	}
 	switch {
 	case known && tracked:

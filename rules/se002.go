@@ -59,12 +59,14 @@ func envFileTracked() *Rule {
 func trackedEnvFinding(p *project.Project, ef *project.EnvFile, hasExample bool) (finding.Finding, bool) {
 	git := p.Git
 	tracked, _ := git.Tracked(ef.Path)
-	ignored, _ := git.Ignored(ef.Path)
-	if !tracked && ignored {
-		return finding.Finding{}, false
-	}
 	entries := realEnvEntries(p, ef)
 	if len(entries) == 0 {
+		return finding.Finding{}, false
+	}
+	// Asked only now: a file without real values needs no ignore answer,
+	// and that saves starting git a second time.
+	ignored, _ := git.Ignored(ef.Path)
+	if !tracked && ignored {
 		return finding.Finding{}, false
 	}
 	var keys []string

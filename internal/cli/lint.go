@@ -211,6 +211,14 @@ type linted struct {
 	probeSources map[string][]byte
 }
 
+// gitRulesMayRun reports whether a rule that asks git (SE001, SE002) may
+// run, as far as the command line says (the project's config is read
+// after the load): git then starts while the project loads.
+func gitRulesMayRun(s *lintSetup) bool {
+	opt := pipeline.Options{Enable: s.enable, Disable: s.disable}
+	return pipeline.RuleEnabled("SE001", opt) || pipeline.RuleEnabled("SE002", opt)
+}
+
 // lintTarget loads one target and runs the rules (and, for the doctor,
 // the probes) through the pipeline.
 func lintTarget(ctx context.Context, s *lintSetup, t target, lf lintFlags, env Env, doctor bool) (*linted, error) {
@@ -223,7 +231,11 @@ func lintTarget(ctx context.Context, s *lintSetup, t target, lf lintFlags, env E
 		WorkingDir:       s.cwd,
 		Environ:          env.Environ,
 		Git:              env.Git,
+		GitPrefetch:      gitRulesMayRun(s), // SE001 and SE002 ask git
 	})
+	if p != nil {
+		defer p.Git.Close() // what no rule waited for
+	}
 	var loadErr *project.LoadError
 	empty := errors.As(err, &loadErr) && loadErr.Empty
 	if empty && t.only != nil {

@@ -33,6 +33,10 @@ type Options struct {
 	Environ []string
 	// Git answers tracked/ignored questions; nil skips git.
 	Git GitRunner
+	// GitPrefetch starts git in the background while the project loads,
+	// instead of when a rule first asks (see Git): for a lint, whose SE
+	// rules ask. Project.Git.Close stops what a lint did not need.
+	GitPrefetch bool
 	// MaxFileSize caps how much of one file is read (default 8 MiB).
 	MaxFileSize int64
 
@@ -108,6 +112,18 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 		root = filepath.Dir(composeFiles[0])
 	}
 
+	git := newGit(opt.Git, root)
+	p, err := load(ctx, root, absDir, composeFiles, shellComposeFile, env, git, opt)
+	if err != nil {
+		git.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// load is Load once the root is known; git becomes the project's.
+func load(ctx context.Context, root, absDir string, composeFiles []string, shellComposeFile bool, env map[string]string, git *Git, opt Options) (*Project, error) {
+	dir := absDir
 	l := &loader{root: root, opt: opt, p: &Project{Root: root, Sources: map[string]*Source{}},
 		files: safefs.Reader{Boundary: safefs.BoundaryOf(root), Max: opt.MaxFileSize}, trusted: map[string]bool{}}
 	// The files named on the command line (or by the shell's COMPOSE_FILE)
@@ -120,7 +136,13 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 	for _, f := range opt.EnvFiles {
 		l.trusted[absPath(opt.WorkingDir, f)] = true
 	}
+	// With GitPrefetch, git runs in the background while compose-go loads
+	// (once there is a project to lint): each git process costs about as
+	// much as the rest of a small lint.
 	if len(composeFiles) > 0 {
+		if opt.GitPrefetch {
+			git.start()
+		}
 		if err := l.loadCompose(ctx, composeFiles, env); err != nil {
 			return nil, err
 		}
@@ -128,6 +150,9 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 		l.findStandaloneDockerfiles()
 		if len(l.p.Dockerfiles) == 0 {
 			return nil, &LoadError{Empty: true, Msg: fmt.Sprintf("%s: no compose file (compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml) and no Dockerfile found", dir)}
+		}
+		if opt.GitPrefetch {
+			git.start()
 		}
 		l.p.Name = filepath.Base(root)
 	}
@@ -138,7 +163,13 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 	l.loadAppFiles()
 	l.loadManifests()
 	l.loadGitignore()
-	l.p.Git = NewGit(opt.Git, root, l.gitPaths())
+	l.p.Git = git
+	git.queue(l.gitPaths())
+	if opt.GitPrefetch && l.hasEnvFileToCheck() {
+		// SE002 asks whether it is ignored (unless it holds no real
+		// value): ask now, while the rules run.
+		git.prefetchIgnored()
+	}
 	for _, d := range l.p.Dockerfiles {
 		d.Complete()
 	}
@@ -459,6 +490,22 @@ func (l *loader) loadExampleEnvFiles() {
 }
 
 // gitPaths are the files whose git status rules may ask about.
+// hasEnvFileToCheck reports an env file (not an example) in the project
+// with a value set, the file SE002 asks git about.
+func (l *loader) hasEnvFileToCheck() bool {
+	for _, ef := range l.p.EnvFiles {
+		if ef.Role == RoleExample || ef.Source == nil || strings.HasPrefix(ef.Path, "../") {
+			continue
+		}
+		for _, e := range ef.Entries {
+			if !e.Inherited && strings.TrimSpace(e.Value) != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (l *loader) gitPaths() []string {
 	var paths []string
 	for p := range l.p.Sources {

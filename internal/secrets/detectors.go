@@ -26,18 +26,27 @@ type detector struct {
 	keywords      []string
 	caseSensitive bool
 	token         bool
-	re            *regexp.Regexp
-	group         int // the submatch holding the secret (0: the whole match)
-	maxLen        int
-	back          int
-	sameLine      bool
-	minEntropy    float64
+	// re is compiled the first time a keyword of the detector is found:
+	// compiling all of them costs more (3 to 6 ms in a new process) than
+	// scanning a small project.
+	re         func() *regexp.Regexp
+	group      int // the submatch holding the secret (0: the whole match)
+	maxLen     int
+	back       int
+	sameLine   bool
+	minEntropy float64
 	// prefix is how many leading characters of the secret are the public
 	// part of its format, which Redacted may show (at most 4).
 	prefix   int
 	check    func(secret []byte) bool
 	describe func(text []byte, loc []int) string
 	custom   func(s *scan, di, start int) (skipUntil int)
+}
+
+// lazyRegexp compiles expr on first use (TestDetectorRegexpsCompile
+// compiles them all).
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
 }
 
 // accept applies the checks every detector shares: not a placeholder,
@@ -77,7 +86,7 @@ func detectorTable() []*detector {
 			// "Behind GitHub's new authentication token formats").
 			id: "github-token", desc: "GitHub token",
 			keywords: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}, caseSensitive: true, token: true,
-			re: regexp.MustCompile(`^gh[pousr]_[0-9A-Za-z]{36}`), maxLen: 40, minEntropy: 3, prefix: 4,
+			re: lazyRegexp(`^gh[pousr]_[0-9A-Za-z]{36}`), maxLen: 40, minEntropy: 3, prefix: 4,
 			describe: func(text []byte, _ []int) string {
 				return map[byte]string{
 					'p': "GitHub personal access token", 'o': "GitHub OAuth access token",
@@ -90,21 +99,21 @@ func detectorTable() []*detector {
 			// characters, "_", 59 characters.
 			id: "github-token", desc: "GitHub fine-grained personal access token",
 			keywords: []string{"github_pat_"}, caseSensitive: true, token: true,
-			re: regexp.MustCompile(`^github_pat_[0-9A-Za-z]{22}_[0-9A-Za-z]{59}`), maxLen: 93, minEntropy: 3, prefix: 4,
+			re: lazyRegexp(`^github_pat_[0-9A-Za-z]{22}_[0-9A-Za-z]{59}`), maxLen: 93, minEntropy: 3, prefix: 4,
 		},
 		{
 			// GitLab personal access token: glpat- and 20 or more characters
 			// (docs.gitlab.com/security/tokens, "Token prefixes").
 			id: "gitlab-token", desc: "GitLab personal access token",
 			keywords: []string{"glpat-"}, caseSensitive: true, token: true,
-			re: regexp.MustCompile(`^glpat-[0-9A-Za-z_\-]{20,64}`), maxLen: 70, minEntropy: 3, prefix: 4,
+			re: lazyRegexp(`^glpat-[0-9A-Za-z_\-]{20,64}`), maxLen: 70, minEntropy: 3, prefix: 4,
 		},
 		{
 			// Slack incoming webhook URL (api.slack.com/messaging/webhooks):
 			// hooks.slack.com/services/T…/B…/<secret>.
 			id: "slack-webhook", desc: "Slack webhook URL",
 			keywords: []string{"hooks.slack.com/"}, token: true,
-			re:     regexp.MustCompile(`^hooks\.slack\.com/(?:services/T[0-9A-Z]{6,12}/B[0-9A-Z]{6,12}/[0-9A-Za-z]{20,32}|(?:workflows|triggers)/T[0-9A-Z]{6,12}/[0-9A-Za-z/]{20,120})`),
+			re:     lazyRegexp(`^hooks\.slack\.com/(?:services/T[0-9A-Z]{6,12}/B[0-9A-Z]{6,12}/[0-9A-Za-z]{20,32}|(?:workflows|triggers)/T[0-9A-Z]{6,12}/[0-9A-Za-z/]{20,120})`),
 			maxLen: 200, minEntropy: 3, prefix: 4,
 		},
 		{
@@ -112,14 +121,14 @@ func detectorTable() []*detector {
 			// (refresh), xoxs- (legacy workspace) (api.slack.com/authentication/token-types).
 			id: "slack-token", desc: "Slack token",
 			keywords: []string{"xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"}, caseSensitive: true, token: true,
-			re: regexp.MustCompile(`^xox[baprs]-[0-9A-Za-z]{1,40}-[0-9A-Za-z\-]{8,200}`), maxLen: 250, minEntropy: 3, prefix: 4,
+			re: lazyRegexp(`^xox[baprs]-[0-9A-Za-z]{1,40}-[0-9A-Za-z\-]{8,200}`), maxLen: 250, minEntropy: 3, prefix: 4,
 		},
 		{
 			// Stripe live secret (sk_live_) and restricted (rk_live_) keys
 			// (docs.stripe.com/keys).
 			id: "stripe-key", desc: "Stripe live secret key",
 			keywords: []string{"sk_live_", "rk_live_"}, caseSensitive: true, token: true,
-			re: regexp.MustCompile(`^[sr]k_live_[0-9A-Za-z]{20,247}`), maxLen: 255, minEntropy: 3, prefix: 4,
+			re: lazyRegexp(`^[sr]k_live_[0-9A-Za-z]{20,247}`), maxLen: 255, minEntropy: 3, prefix: 4,
 			describe: func(text []byte, _ []int) string {
 				if text[0] == 'r' {
 					return "Stripe live restricted key"
@@ -131,42 +140,42 @@ func detectorTable() []*detector {
 			// SendGrid API key: SG.<22>.<43> (docs.sendgrid.com, API keys).
 			id: "sendgrid-key", desc: "SendGrid API key",
 			keywords: []string{"SG."}, caseSensitive: true, token: true,
-			re: regexp.MustCompile(`^SG\.[0-9A-Za-z_\-]{22}\.[0-9A-Za-z_\-]{43}`), maxLen: 69, minEntropy: 3, prefix: 3,
+			re: lazyRegexp(`^SG\.[0-9A-Za-z_\-]{22}\.[0-9A-Za-z_\-]{43}`), maxLen: 69, minEntropy: 3, prefix: 3,
 		},
 		{
 			// npm access token: npm_ and 36 characters (docs.npmjs.com,
 			// "About access tokens").
 			id: "npm-token", desc: "npm access token",
 			keywords: []string{"npm_"}, caseSensitive: true, token: true,
-			re: regexp.MustCompile(`^npm_[0-9A-Za-z]{36}`), maxLen: 40, minEntropy: 3, prefix: 4,
+			re: lazyRegexp(`^npm_[0-9A-Za-z]{36}`), maxLen: 40, minEntropy: 3, prefix: 4,
 		},
 		{
 			// PyPI API token: a macaroon whose base64 starts with the
 			// location "pypi.org" (pypi.org/help/#apitoken).
 			id: "pypi-token", desc: "PyPI API token",
 			keywords: []string{"pypi-AgEIcHlwaS5vcmc"}, caseSensitive: true, token: true,
-			re: regexp.MustCompile(`^pypi-AgEIcHlwaS5vcmc[0-9A-Za-z_\-]{50,1000}`), maxLen: 1020, minEntropy: 3, prefix: 4,
+			re: lazyRegexp(`^pypi-AgEIcHlwaS5vcmc[0-9A-Za-z_\-]{50,1000}`), maxLen: 1020, minEntropy: 3, prefix: 4,
 		},
 		{
 			// Docker Hub personal (dckr_pat_) and organization (dckr_oat_)
 			// access tokens (docs.docker.com/security/access-tokens).
 			id: "dockerhub-token", desc: "Docker Hub access token",
 			keywords: []string{"dckr_pat_", "dckr_oat_"}, caseSensitive: true, token: true,
-			re: regexp.MustCompile(`^dckr_(?:pat|oat)_[0-9A-Za-z_\-]{20,64}`), maxLen: 73, minEntropy: 3, prefix: 4,
+			re: lazyRegexp(`^dckr_(?:pat|oat)_[0-9A-Za-z_\-]{20,64}`), maxLen: 73, minEntropy: 3, prefix: 4,
 		},
 		{
 			// Heroku API key, current format: HRKU-AA and 58 characters
 			// (devcenter.heroku.com, "Heroku API key format").
 			id: "heroku-key", desc: "Heroku API key",
 			keywords: []string{"HRKU-"}, caseSensitive: true, token: true,
-			re: regexp.MustCompile(`^HRKU-AA[0-9A-Za-z_\-]{58}`), maxLen: 65, minEntropy: 3, prefix: 4,
+			re: lazyRegexp(`^HRKU-AA[0-9A-Za-z_\-]{58}`), maxLen: 65, minEntropy: 3, prefix: 4,
 		},
 		{
 			// Google API key: AIza and 35 characters
 			// (cloud.google.com/docs/authentication/api-keys).
 			id: "gcp-api-key", desc: "Google API key",
 			keywords: []string{"AIza"}, caseSensitive: true, token: true,
-			re: regexp.MustCompile(`^AIza[0-9A-Za-z_\-]{35}`), maxLen: 39, minEntropy: 3, prefix: 4,
+			re: lazyRegexp(`^AIza[0-9A-Za-z_\-]{35}`), maxLen: 39, minEntropy: 3, prefix: 4,
 		},
 		{
 			// AWS access key ID: AKIA (long-term) or ASIA (temporary), and
@@ -174,7 +183,7 @@ func detectorTable() []*detector {
 			// "Understanding unique ID prefixes").
 			id: "aws-access-key-id", desc: "AWS access key ID",
 			keywords: []string{"AKIA", "ASIA", "ABIA", "ACCA"}, caseSensitive: true, token: true,
-			re: regexp.MustCompile(`^(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}`), maxLen: 20, minEntropy: 3, prefix: 4,
+			re: lazyRegexp(`^(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}`), maxLen: 20, minEntropy: 3, prefix: 4,
 		},
 		{
 			// AWS secret access key: 40 base64 characters, recognised by the
@@ -182,7 +191,7 @@ func detectorTable() []*detector {
 			// AWS_SECRET_ACCESS_KEY, "SecretAccessKey" in the API's JSON).
 			id: "aws-secret-access-key", desc: "AWS secret access key",
 			keywords: []string{"secret_access_key", "secretaccesskey", "aws_secret"},
-			re:       regexp.MustCompile(`^(?i)(?:secret_access_key|secretaccesskey|aws_secret)[A-Za-z0-9_\-]{0,24}["']?[ \t]{0,8}(?:=|:|=>|:=)[ \t]{0,8}["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`),
+			re:       lazyRegexp(`^(?i)(?:secret_access_key|secretaccesskey|aws_secret)[A-Za-z0-9_\-]{0,24}["']?[ \t]{0,8}(?:=|:|=>|:=)[ \t]{0,8}["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)`),
 			group:    1, maxLen: 120, sameLine: true, minEntropy: 3.5,
 		},
 		{
@@ -192,7 +201,7 @@ func detectorTable() []*detector {
 			// Azure Storage connection strings").
 			id: "azure-storage-key", desc: "Azure storage account key",
 			keywords: []string{"accountkey", "sharedaccesskey"},
-			re:       regexp.MustCompile(`^(?i)(AccountKey|SharedAccessKey)[ \t]{0,4}=[ \t]{0,4}([A-Za-z0-9+/]{42,86}={0,2})(?:[^A-Za-z0-9+/=]|$)`),
+			re:       lazyRegexp(`^(?i)(AccountKey|SharedAccessKey)[ \t]{0,4}=[ \t]{0,4}([A-Za-z0-9+/]{42,86}={0,2})(?:[^A-Za-z0-9+/=]|$)`),
 			group:    2, maxLen: 120, sameLine: true, minEntropy: 3.5,
 			describe: func(text []byte, loc []int) string {
 				if bytes.EqualFold(text[loc[2]:loc[3]], []byte("SharedAccessKey")) {
@@ -205,14 +214,14 @@ func detectorTable() []*detector {
 			// Mailgun private API key: key- and 32 hex digits.
 			id: "mailgun-key", desc: "Mailgun API key",
 			keywords: []string{"key-"}, caseSensitive: true, token: true,
-			re: regexp.MustCompile(`^key-[0-9a-f]{32}`), maxLen: 36, minEntropy: 3, prefix: 4,
+			re: lazyRegexp(`^key-[0-9a-f]{32}`), maxLen: 36, minEntropy: 3, prefix: 4,
 		},
 		{
 			// Twilio API key SID (SK) and account SID (AC): two letters and
 			// 32 hex digits (twilio.com/docs/glossary/what-is-a-sid).
 			id: "twilio-sid", desc: "Twilio API key SID",
 			keywords: []string{"SK", "AC"}, caseSensitive: true, token: true,
-			re: regexp.MustCompile(`^(?:SK|AC)[0-9a-f]{32}`), maxLen: 34, minEntropy: 3, prefix: 2,
+			re: lazyRegexp(`^(?:SK|AC)[0-9a-f]{32}`), maxLen: 34, minEntropy: 3, prefix: 2,
 			check: hasLetterAndDigit,
 			describe: func(text []byte, _ []int) string {
 				if text[0] == 'A' {
@@ -226,7 +235,7 @@ func detectorTable() []*detector {
 			// JSON objects ("eyJ" is `{"`), and a signature.
 			id: "jwt", desc: "JSON Web Token",
 			keywords: []string{"eyJ"}, caseSensitive: true, token: true,
-			re:     regexp.MustCompile(`^eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,}`),
+			re:     lazyRegexp(`^eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,}`),
 			maxLen: 8192, minEntropy: 3, prefix: 3, check: jwtHeaderOK,
 		},
 		{
@@ -234,7 +243,7 @@ func detectorTable() []*detector {
 			// key.
 			id: "heroku-key", desc: "Heroku API key",
 			keywords: []string{"heroku"},
-			re:       regexp.MustCompile(`^(?i)heroku[A-Za-z0-9_.\-]{0,30}["']?[ \t]{0,8}(?:=|:|=>|:=)[ \t]{0,8}["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z\-]|$)`),
+			re:       lazyRegexp(`^(?i)heroku[A-Za-z0-9_.\-]{0,30}["']?[ \t]{0,8}(?:=|:|=>|:=)[ \t]{0,8}["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:[^0-9A-Za-z\-]|$)`),
 			group:    1, maxLen: 100, sameLine: true, minEntropy: 3,
 		},
 		{
@@ -242,7 +251,7 @@ func detectorTable() []*detector {
 			// (scheme://user:password@host).
 			id: "database-url-password", desc: "password in a database URL",
 			keywords: []string{"://"},
-			re:       regexp.MustCompile(`^(?i)(postgres(?:ql)?|mysql|mariadb|mongodb|rediss?|amqps?)(?:\+[a-z0-9]+)?://([^:@/\s"'<>]{0,128}):([^@/\s"'<>]{1,256})@[^/\s"'<>:?#,]`),
+			re:       lazyRegexp(`^(?i)(postgres(?:ql)?|mysql|mariadb|mongodb|rediss?|amqps?)(?:\+[a-z0-9]+)?://([^:@/\s"'<>]{0,128}):([^@/\s"'<>]{1,256})@[^/\s"'<>:?#,]`),
 			group:    3, back: 24, maxLen: 440, sameLine: true,
 			describe: func(text []byte, loc []int) string {
 				return "password in a " + strings.ToLower(string(text[loc[2]:loc[3]])) + " URL"

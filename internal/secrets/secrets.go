@@ -210,7 +210,7 @@ func (s *scan) try(di, start int) {
 		}
 	}
 	text := data[from:end]
-	loc := d.re.FindSubmatchIndex(text)
+	loc := d.re().FindSubmatchIndex(text)
 	if loc == nil {
 		return
 	}

@@ -352,3 +352,19 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+// TestDetectorRegexpsCompile compiles every detector's regexp, which the
+// engine compiles only when a keyword of the detector is found.
+func TestDetectorRegexpsCompile(t *testing.T) {
+	for _, d := range detectorTable() {
+		if d.re == nil {
+			if d.custom == nil {
+				t.Errorf("%s: neither a regexp nor a custom scan", d.id)
+			}
+			continue
+		}
+		if re := d.re(); !strings.HasPrefix(re.String(), "^") {
+			t.Errorf("%s: %s is not anchored at the keyword", d.id, re)
+		}
+	}
+}
