@@ -21,6 +21,12 @@ var (
 	buildkitAllowWords  = []string{"public", "file", "version"}
 )
 
+// abbreviatedSecretWords are short forms of "password" that env files use
+// (DB_PASS, SMTP_PASS, MYSQL_PWD, KEY_PASSPHRASE) and BuildKit's list does
+// not have; NameHoldsSecret counts them as the last word after another one
+// (PWD alone is the shell's working directory, PASS_THROUGH no password).
+var abbreviatedSecretWords = []string{"pass", "pwd", "passphrase"}
+
 // descriptorWords end names that describe a secret rather than hold it
 // (POSTGRES_HOST_AUTH_METHOD=trust, TOKEN_EXPIRY=3600, AUTH_ENABLED=true).
 // BuildKit does not know them; NameHoldsSecret uses them.
@@ -47,7 +53,10 @@ func NameLooksSecret(name string) bool {
 // (AUTH_METHOD, TOKEN_TTL, PASSWORD_LENGTH, AWS_ACCESS_KEY_ID).
 func NameHoldsSecret(name string) bool {
 	words := splitName(name)
-	if len(words) == 0 || !anyIn(words, buildkitSecretWords) || anyIn(words, buildkitAllowWords) {
+	if len(words) == 0 || anyIn(words, buildkitAllowWords) {
+		return false
+	}
+	if !anyIn(words, buildkitSecretWords) && (len(words) < 2 || !in(words[len(words)-1], abbreviatedSecretWords)) {
 		return false
 	}
 	return !in(words[len(words)-1], descriptorWords)

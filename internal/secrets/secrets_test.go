@@ -270,8 +270,8 @@ func TestNameLooksSecret(t *testing.T) {
 }
 
 func TestNameHoldsSecret(t *testing.T) {
-	yes := []string{"API_KEY", "apiKey", "clientSecret", "db.password", "client-secret", "GITHUB_TOKEN", "SECRET_KEY_BASE", "AWSSecretKey", "x-auth-token"}
-	no := []string{"PUBLIC_KEY", "KEY_FILE", "POSTGRES_HOST_AUTH_METHOD", "TOKEN_TTL", "AWS_ACCESS_KEY_ID", "PASSWORD_MIN_LENGTH", "monkey", "keyboard", "AUTH_ENABLED", "APP_NAME"}
+	yes := []string{"API_KEY", "apiKey", "clientSecret", "db.password", "client-secret", "GITHUB_TOKEN", "SECRET_KEY_BASE", "AWSSecretKey", "x-auth-token", "DB_PASS", "smtpPass", "MYSQL_PWD", "KEY_PASSPHRASE"}
+	no := []string{"PWD", "OLDPWD", "PASS", "BYPASS_CACHE", "PASS_THROUGH", "PWD_DIR", "DB_PASS_FILE", "PUBLIC_KEY", "KEY_FILE", "POSTGRES_HOST_AUTH_METHOD", "TOKEN_TTL", "AWS_ACCESS_KEY_ID", "PASSWORD_MIN_LENGTH", "monkey", "keyboard", "AUTH_ENABLED", "APP_NAME"}
 	for _, n := range yes {
 		if !NameHoldsSecret(n) {
 			t.Errorf("NameHoldsSecret(%q) = false", n)
