@@ -149,8 +149,10 @@ func fixProjects(ctx context.Context, args []string, lf lintFlags, env Env) (int
 			remaining = append(remaining, rebase(f, ft.prefix))
 		}
 		if ft.last.p != nil {
+			envFiles := envFilesByPath(ft.last.p)
+			// Excerpts never show a secret, as in lint.
 			for path, src := range ft.last.p.Sources {
-				lines[joinRel(ft.prefix, path)] = src
+				lines[joinRel(ft.prefix, path)] = maskedSource(src, envFiles[path])
 			}
 		}
 	}
@@ -227,7 +229,7 @@ func writeFixSummary(w, errw io.Writer, done []*fixedTarget) {
 func writePreview(out, errw io.Writer, done []*fixedTarget, opt fix.Options) {
 	applied, files, deferred := 0, 0, 0
 	for _, ft := range done {
-		fmt.Fprint(out, fix.Diff(ft.plan.Changes, ft.prefix))
+		fmt.Fprint(out, fix.Diff(maskedChanges(ft), ft.prefix))
 		files += len(ft.plan.Changes)
 		applied += len(ft.plan.Applied)
 		deferred += len(ft.plan.Deferred)

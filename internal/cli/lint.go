@@ -388,10 +388,7 @@ func lint(ctx context.Context, args []string, lf lintFlags, env Env, doctor bool
 		}
 		failed = failed || l.failed
 		if l.p != nil {
-			envFiles := map[string]*project.EnvFile{}
-			for _, ef := range l.p.EnvFiles {
-				envFiles[ef.Path] = ef
-			}
+			envFiles := envFilesByPath(l.p)
 			// Excerpts never show a secret: masked copies of the sources.
 			for path, src := range l.p.Sources {
 				lines[joinRel(prefix, path)] = maskedSource(src, envFiles[path])

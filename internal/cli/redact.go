@@ -2,6 +2,7 @@ package cli
 
 import (
 	"github.com/envdoctor/envdoctor/internal/finding"
+	"github.com/envdoctor/envdoctor/internal/fix"
 	"github.com/envdoctor/envdoctor/internal/project"
 	"github.com/envdoctor/envdoctor/internal/secrets"
 )
@@ -88,4 +89,37 @@ func maskedSource(src *project.Source, env *project.EnvFile) *project.Source {
 		}
 	}
 	return project.NewSource(src.Path, data)
+}
+
+// envFilesByPath indexes a project's env files by path.
+func envFilesByPath(p *project.Project) map[string]*project.EnvFile {
+	out := map[string]*project.EnvFile{}
+	for _, ef := range p.EnvFiles {
+		out[ef.Path] = ef
+	}
+	return out
+}
+
+// maskedChanges are the changes of a fix plan as `fix --diff` shows them:
+// the secrets of the old and the new text masked like the report's
+// excerpts (an EN004 line-ending fix of a .env rewrites every line, its
+// passwords included). The changes written to disk are not these.
+func maskedChanges(ft *fixedTarget) []*fix.Change {
+	var envFiles map[string]*project.EnvFile
+	if ft.last != nil && ft.last.p != nil {
+		envFiles = envFilesByPath(ft.last.p)
+	}
+	out := make([]*fix.Change, 0, len(ft.plan.Changes))
+	for _, c := range ft.plan.Changes {
+		m := *c
+		var oldEnv, newEnv *project.EnvFile
+		if ef, ok := envFiles[c.File]; ok {
+			oldEnv = project.ParseEnvFile(project.NewSource(c.File, c.Old.Data), ef.Role)
+			newEnv = project.ParseEnvFile(project.NewSource(c.File, c.New), ef.Role)
+		}
+		m.Old.Data = maskedSource(project.NewSource(c.File, c.Old.Data), oldEnv).Data
+		m.New = maskedSource(project.NewSource(c.File, c.New), newEnv).Data
+		out = append(out, &m)
+	}
+	return out
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/envdoctor/envdoctor/internal/project"
+	"github.com/envdoctor/envdoctor/internal/secrets"
 )
 
 // The fake secrets are assembled at run time from pieces, so the
@@ -294,6 +295,8 @@ func TestRedaction(t *testing.T) {
 		{"doctor", "--format", "json"},
 		{"context", "--explain", ".env", "--explain", "config/config.json"},
 		{"explain", "SE001"},
+		{"fix", "--diff"},
+		{"fix", "--unsafe", "--diff"},
 	}
 	var jsonOut string
 	for _, args := range runs {
@@ -336,6 +339,60 @@ func TestRedaction(t *testing.T) {
 				t.Errorf("SE001 missed the %s secret in %s (line %d)", kind, f.path, line)
 			}
 		}
+	}
+}
+
+// TestFixNeverShowsSecrets: `fix --diff` of an EN004 line-ending fix
+// rewrites every line of a .env, and `fix` prints the findings that
+// remain with excerpts; neither shows a value.
+func TestFixNeverShowsSecrets(t *testing.T) {
+	dir := t.TempDir()
+	var env strings.Builder
+	var values []string
+	for i, s := range plantedSecrets(3) {
+		line := fmt.Sprintf("%s=%s", keyFor(s, i), s.value)
+		// The kinds the detectors know on such a line (some need the
+		// context of their own file format: TestRedaction has those).
+		if s.multiline || len(secrets.Scan([]byte(line))) == 0 {
+			continue
+		}
+		env.WriteString(line + "\r\n")
+		values = append(values, s.value)
+	}
+	if len(values) < 10 {
+		t.Fatalf("only %d planted secrets are known on a .env line", len(values))
+	}
+	password := "s3cr3t-" + seq(alnum, 18, 5)
+	fmt.Fprintf(&env, "DB_PASS=%s\r\n", password)
+	values = append(values, password)
+	files := map[string]string{
+		".env":         env.String(),
+		"compose.yaml": "services:\n  db:\n    image: postgres:16.4\n    environment:\n      POSTGRES_PASSWORD: ${DB_PASS}\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{{"fix", "--unsafe", "--diff"}, {"fix", "--unsafe"}, {"fix"}} {
+		stdout, stderr, code := run(t, dir, tutorialShell, args...)
+		if code == ExitError {
+			t.Errorf("%v: exit %d: %s", args, code, stderr)
+		}
+		if args[len(args)-1] == "--diff" && !strings.Contains(stdout, "+++ b/.env") {
+			t.Errorf("%v: the diff does not show the .env line-ending fix:\n%s", args, stdout)
+		}
+		for _, v := range values {
+			for name, out := range map[string]string{"stdout": stdout, "stderr": stderr} {
+				if i := strings.Index(out, v); i >= 0 {
+					t.Errorf("%v: %s holds a secret value %.8s…: …%s…", args, name, v, out[max(0, i-80):min(len(out), i+len(v)+20)])
+				}
+			}
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, ".env"))
+	if err != nil || strings.Contains(string(data), "\r") || !strings.Contains(string(data), password) {
+		t.Errorf("fix --unsafe did not convert .env to LF, keeping its values: %q, %v", data, err)
 	}
 }
 
