@@ -222,16 +222,13 @@ func bkDispatch(d *project.Dockerfile, only string) []bkWarning {
 	// dockerfile2llb expands the words of each command in place, and
 	// BuildKit's Expand methods write back even the unchanged words bkWords
 	// gives them (RUN's records its mounts in the command): the dispatch
-	// works on its own parse of the file's AST, the project's commands
-	// being read by other rules at the same time.
-	parsed, metaArgs, err := instructions.Parse(d.AST.AST, linter.New(&linter.Config{}))
-	if err != nil || len(parsed) != len(d.Stages) {
-		return nil
+	// expands private copies (bkOwnCopy), the project's commands being read
+	// by other rules at the same time.
+	stages := make([]*instructions.Stage, len(d.Stages))
+	for i := range d.Stages {
+		stages[i] = &d.Stages[i]
 	}
-	stages := make([]*instructions.Stage, len(parsed))
-	for i := range parsed {
-		stages[i] = &parsed[i]
-	}
+	metaArgs := d.MetaArgs
 	bkValidateStageNames(stages, lint, r)
 	bkValidateCommandCasing(stages, lint, r)
 
