@@ -136,16 +136,5 @@ func (s *stageFiles) normalisedBetween(p string, copySeq, until int) bool {
 
 // builtStage is the stage a build produces: the target, else the last.
 func builtStage(d *project.Dockerfile) (int, bool) {
-	if len(d.Stages) == 0 {
-		return 0, false
-	}
-	if d.Target == "" {
-		return len(d.Stages) - 1, true
-	}
-	for i, st := range d.Stages {
-		if strings.EqualFold(st.Name, d.Target) {
-			return i, true
-		}
-	}
-	return 0, false
+	return project.BuiltStage(d, d.Target)
 }

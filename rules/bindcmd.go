@@ -60,18 +60,7 @@ type imageConfig struct {
 
 // builtStage is the stage a build produces: the target, else the last.
 func builtStage(df *project.Dockerfile, target string) (int, bool) {
-	if df == nil || len(df.Stages) == 0 {
-		return 0, false
-	}
-	if target == "" {
-		return len(df.Stages) - 1, true
-	}
-	for i, st := range df.Stages {
-		if strings.EqualFold(st.Name, target) {
-			return i, true
-		}
-	}
-	return 0, false
+	return project.BuiltStage(df, target)
 }
 
 // stageConfig computes the config of stage i of df, once per project;
@@ -602,7 +591,7 @@ func containerScripts(p *project.Project, cf *project.ContainerFiles) func(strin
 // throughRelated names the entrypoint scripts a command runs through
 // (each ends in exec "$@"), at their last command.
 func throughRelated(r binddefaults.Result) []finding.Related {
-	var out []finding.Related
+	out := make([]finding.Related, 0, len(r.Through))
 	for _, th := range r.Through {
 		text := strings.Join(strings.Fields(th.Text), " ")
 		if len(text) > 60 {

@@ -10,15 +10,7 @@ import (
 
 func TestContainerScripts(t *testing.T) {
 	dir := t.TempDir()
-	write := func(rel, data string) {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := writer(t, dir)
 	write("compose.yaml", `services:
   api:
     build: ./api
@@ -69,5 +61,18 @@ func TestContainerScripts(t *testing.T) {
 	// An image envdoctor does not build: its WORKDIR is unknown.
 	if got := p.ServiceContainerFiles("worker").Locate("run.sh", true); len(got) != 0 {
 		t.Errorf("worker: %v", got)
+	}
+}
+
+// writer returns a function that writes a file of the project in dir.
+func writer(t *testing.T, dir string) func(rel, data string) {
+	return func(rel, data string) {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
