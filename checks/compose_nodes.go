@@ -206,20 +206,6 @@ func deref(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// underDir reports whether slash path p is dir or inside it.
-func underDir(p, dir string) (rel string, ok bool) {
-	p, dir = path.Clean(p), path.Clean(dir)
-	switch {
-	case p == dir:
-		return ".", true
-	case dir == "/":
-		return strings.TrimPrefix(p, "/"), strings.HasPrefix(p, "/")
-	case strings.HasPrefix(p, dir+"/"):
-		return p[len(dir)+1:], true
-	}
-	return "", false
-}
-
 // insideRoot reports whether the absolute host path abs is the project
 // root or inside it.
 func insideRoot(root, abs string) bool {

@@ -169,7 +169,7 @@ func commandRefs(argv []string, shell bool) []scriptRef {
 
 func (s *scriptScan) imageCommand(d *project.Dockerfile, ctxDir string, st *stageFiles, cmd *imageCommand, until int, why string) {
 	for _, ref := range commandRefs(cmd.Argv, cmd.Shell) {
-		for _, p := range containerPaths(ref, []string{cmd.Workdir}) {
+		for _, p := range project.ContainerPaths(ref.Word, ref.ViaShell, []string{cmd.Workdir}, nil) {
 			if s.fromImage(d, ctxDir, st, cmd.Copies, p, until, ref, finding.Related{Range: d.InstructionRange(cmd.Loc), Message: why}) {
 				break
 			}
@@ -180,9 +180,9 @@ func (s *scriptScan) imageCommand(d *project.Dockerfile, ctxDir string, st *stag
 // fromImage traces container path p to the context file a copy put there
 // and records its use; true when p is accounted for (found, or converted
 // to LF by a RUN).
-func (s *scriptScan) fromImage(d *project.Dockerfile, ctxDir string, st *stageFiles, copies []imageCopy, p string, until int, ref scriptRef, runAt finding.Related) bool {
-	for _, cand := range contextCandidates(copies, p) {
-		if st.normalisedBetween(p, cand.Copy.seq, until) {
+func (s *scriptScan) fromImage(d *project.Dockerfile, ctxDir string, st *stageFiles, copies []project.ImageCopy, p string, until int, ref scriptRef, runAt finding.Related) bool {
+	for _, cand := range project.ContextCandidates(copies, p) {
+		if st.normalisedBetween(p, cand.Copy.Seq, until) {
 			return true
 		}
 		abs := filepath.Join(ctxDir, filepath.FromSlash(cand.Path))
@@ -248,7 +248,7 @@ func (s *scriptScan) services(ctx context.Context) {
 				at.Range = project.NodeRange(cf.Source, v)
 			}
 			for _, ref := range scriptRefsOfArgv(part.argv) {
-				for _, p := range containerPaths(ref, workdirs) {
+				for _, p := range project.ContainerPaths(ref.Word, ref.ViaShell, workdirs, nil) {
 					if s.serviceFile(svc.Name, mounts[svc.Name], built, st, p, ref, at) {
 						break
 					}
@@ -262,7 +262,7 @@ func (s *scriptScan) serviceFile(service string, mounts []mount, built *project.
 	// The deepest bind mount holding p hides the image's files there.
 	best, bestRel := -1, ""
 	for i, m := range mounts {
-		if rel, ok := underDir(p, m.Target); ok && (best < 0 || len(m.Target) > len(mounts[best].Target)) {
+		if rel, ok := project.UnderDir(p, m.Target); ok && (best < 0 || len(m.Target) > len(mounts[best].Target)) {
 			best, bestRel = i, rel
 		}
 	}

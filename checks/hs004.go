@@ -278,7 +278,7 @@ type dataState struct {
 func (db *database) bindState(env *Env, svc types.ServiceConfig, m mount) dataState {
 	var st dataState
 	for _, dir := range db.dataDirs(svc) {
-		rel, ok := underDir(dir, m.Target)
+		rel, ok := project.UnderDir(dir, m.Target)
 		if !ok {
 			continue
 		}
@@ -354,7 +354,7 @@ func (db *database) volumeState(ctx context.Context, p *Probe, svc types.Service
 	st.since, st.created = created, created
 	if vol.Mountpoint != "" && e.Client.Network() == "unix" && dirExists(p.Env, vol.Mountpoint) {
 		for _, dir := range db.dataDirs(svc) {
-			rel, ok := underDir(dir, m.Target)
+			rel, ok := project.UnderDir(dir, m.Target)
 			if !ok {
 				continue
 			}

@@ -14,18 +14,6 @@ import (
 // context, so a script the image runs (/entrypoint.sh) is traced back to
 // the file of the project it came from.
 
-// imageCopy is one COPY or ADD from the build context.
-type imageCopy struct {
-	// Dest is the absolute container path (WORKDIR applied); DestDir is
-	// true when it names a directory (a trailing slash, several sources).
-	Dest    string
-	DestDir bool
-	// Sources are context paths, cleaned ("." for the whole context).
-	Sources []string
-	Loc     []parser.Range
-	seq     int
-}
-
 // imageCommand is a CMD, ENTRYPOINT or RUN as written.
 type imageCommand struct {
 	Keyword string // "CMD", "ENTRYPOINT", "RUN"
@@ -35,14 +23,14 @@ type imageCommand struct {
 	// Workdir is the WORKDIR in effect; Copies are the copies made
 	// before it (the stage's and its parents').
 	Workdir string
-	Copies  []imageCopy
+	Copies  []project.ImageCopy
 	seq     int
 }
 
 // stageFiles is what a stage has built when its last instruction ran.
 type stageFiles struct {
 	Workdir    string
-	Copies     []imageCopy
+	Copies     []project.ImageCopy
 	Entrypoint *imageCommand
 	Cmd        *imageCommand
 	Runs       []imageCommand
@@ -81,7 +69,7 @@ func dockerfileStages(d *project.Dockerfile) []*stageFiles {
 
 func (s *stageFiles) inherit() *stageFiles {
 	c := &stageFiles{Workdir: s.Workdir, Entrypoint: s.Entrypoint, Cmd: s.Cmd, seq: s.seq}
-	c.Copies = append([]imageCopy(nil), s.Copies...)
+	c.Copies = append([]project.ImageCopy(nil), s.Copies...)
 	c.normalised = append([]normalised(nil), s.normalised...)
 	return c
 }
@@ -91,18 +79,19 @@ func (s *stageFiles) apply(cmd instructions.Command, expand project.Expander) {
 	switch c := cmd.(type) {
 	case *instructions.WorkdirCommand:
 		if wd, ok := expand(c.Path); ok {
-			s.Workdir = path.Join("/", s.Workdir, wd)
-			if strings.HasPrefix(wd, "/") {
-				s.Workdir = path.Clean(wd)
-			}
+			s.Workdir = project.ContainerAbs(s.Workdir, wd)
 		}
 	case *instructions.CopyCommand:
 		if c.From == "" && len(c.SourceContents) == 0 {
-			s.addCopy(c.SourcePaths, c.DestPath, c.Location(), expand)
+			if cp, ok := project.NewImageCopy(s.Workdir, c.SourcePaths, c.DestPath, c.Location(), expand, s.seq); ok {
+				s.Copies = append(s.Copies, cp)
+			}
 		}
 	case *instructions.AddCommand:
 		if len(c.SourceContents) == 0 {
-			s.addCopy(c.SourcePaths, c.DestPath, c.Location(), expand)
+			if cp, ok := project.NewImageCopy(s.Workdir, c.SourcePaths, c.DestPath, c.Location(), expand, s.seq); ok {
+				s.Copies = append(s.Copies, cp)
+			}
 		}
 	case *instructions.EntrypointCommand:
 		s.Entrypoint = s.command("ENTRYPOINT", c.ShellDependantCmdLine, c.Location())
@@ -121,78 +110,11 @@ func (s *stageFiles) apply(cmd instructions.Command, expand project.Expander) {
 
 func (s *stageFiles) command(keyword string, cl instructions.ShellDependantCmdLine, loc []parser.Range) *imageCommand {
 	return &imageCommand{Keyword: keyword, Argv: cl.CmdLine, Shell: cl.PrependShell, Loc: loc,
-		Workdir: s.Workdir, Copies: append([]imageCopy(nil), s.Copies...), seq: s.seq}
+		Workdir: s.Workdir, Copies: append([]project.ImageCopy(nil), s.Copies...), seq: s.seq}
 }
 
 func (s *stageFiles) abs(p string) string {
-	if strings.HasPrefix(p, "/") {
-		return path.Clean(p)
-	}
-	return path.Join("/", s.Workdir, p)
-}
-
-func (s *stageFiles) addCopy(sources []string, dest string, loc []parser.Range, expand project.Expander) {
-	d, ok := expand(dest)
-	if !ok || d == "" {
-		return
-	}
-	cp := imageCopy{Dest: s.abs(d), DestDir: strings.HasSuffix(d, "/") || len(sources) > 1 || d == "." || strings.HasSuffix(d, "/."), Loc: loc, seq: s.seq}
-	for _, src := range sources {
-		if strings.Contains(src, "://") || strings.HasPrefix(src, "git@") {
-			continue
-		}
-		e, ok := expand(src)
-		if !ok || e == "" {
-			continue
-		}
-		cp.Sources = append(cp.Sources, project.CleanContextPath(e))
-	}
-	if len(cp.Sources) > 0 {
-		s.Copies = append(s.Copies, cp)
-	}
-}
-
-// contextCandidate is a context file that may be the container path, and
-// the copy that would have put it there.
-type contextCandidate struct {
-	Path string // context-relative, slash-separated
-	Copy imageCopy
-}
-
-// contextCandidates lists the context files that may be container path p,
-// most recent copy first. Which one exists is for the caller to learn.
-func contextCandidates(copies []imageCopy, p string) []contextCandidate {
-	var out []contextCandidate
-	for i := len(copies) - 1; i >= 0; i-- {
-		c := copies[i]
-		for _, src := range c.Sources {
-			add := func(rel string) {
-				rel = project.CleanContextPath(rel)
-				if rel != "." && !strings.HasPrefix(rel, "../") && rel != ".." {
-					out = append(out, contextCandidate{Path: rel, Copy: c})
-				}
-			}
-			if project.HasGlobMeta(src) {
-				// COPY *.sh /usr/local/bin/: the file keeps its name.
-				if path.Dir(p) == c.Dest {
-					if m, _ := path.Match(path.Base(src), path.Base(p)); m {
-						add(path.Join(path.Dir(src), path.Base(p)))
-					}
-				}
-				continue
-			}
-			if !c.DestDir && p == c.Dest {
-				add(src) // COPY run.sh /entrypoint.sh
-			}
-			if path.Join(c.Dest, path.Base(src)) == p && src != "." {
-				add(src) // COPY run.sh /app/ (or to an existing directory)
-			}
-			if rel, ok := underDir(p, c.Dest); ok && rel != "." {
-				add(path.Join(src, rel)) // COPY . /app, COPY scripts/ /opt/
-			}
-		}
-	}
-	return out
+	return project.ContainerAbs(s.Workdir, p)
 }
 
 // normalisedBetween reports whether a RUN after the copy (and not after
@@ -202,7 +124,7 @@ func (s *stageFiles) normalisedBetween(p string, copySeq, until int) bool {
 		if n.seq <= copySeq || n.seq > until {
 			continue
 		}
-		if _, ok := underDir(p, n.path); ok {
+		if _, ok := project.UnderDir(p, n.path); ok {
 			return true
 		}
 		if m, _ := path.Match(n.path, p); m {
@@ -214,16 +136,5 @@ func (s *stageFiles) normalisedBetween(p string, copySeq, until int) bool {
 
 // builtStage is the stage a build produces: the target, else the last.
 func builtStage(d *project.Dockerfile) (int, bool) {
-	if len(d.Stages) == 0 {
-		return 0, false
-	}
-	if d.Target == "" {
-		return len(d.Stages) - 1, true
-	}
-	for i, st := range d.Stages {
-		if strings.EqualFold(st.Name, d.Target) {
-			return i, true
-		}
-	}
-	return 0, false
+	return project.BuiltStage(d, d.Target)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 	"github.com/envdoctor/envdoctor/internal/ports"
+	"github.com/envdoctor/envdoctor/internal/project"
 )
 
 // privilegedPort is PT003: the project publishes a host port below 1024
@@ -87,11 +88,11 @@ func sysctlNote(fromSysctl bool) string {
 // ($XDG_RUNTIME_DIR/docker.sock, /run/user/<uid>/docker.sock).
 func rootlessSocket(env *Env, socket string) bool {
 	if xdg := env.Getenv("XDG_RUNTIME_DIR"); xdg != "" {
-		if _, ok := underDir(socket, xdg); ok {
+		if _, ok := project.UnderDir(socket, xdg); ok {
 			return true
 		}
 	}
-	_, ok := underDir(path.Dir(socket), "/run/user")
+	_, ok := project.UnderDir(path.Dir(socket), "/run/user")
 	return ok && path.Dir(socket) != "/run/user"
 }
 

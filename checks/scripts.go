@@ -197,34 +197,6 @@ func shellExtension(name string) bool {
 	return false
 }
 
-// defaultPath is the PATH of a container whose image sets none (the
-// engine's default, moby's oci.DefaultPathEnv): a command without a slash
-// is searched there.
-var defaultPath = []string{"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}
-
-// containerPaths are the absolute container paths a script word may name:
-// a path relative to the working directory (one guess per candidate
-// working directory), or a bare name searched in PATH when the kernel runs
-// it.
-func containerPaths(ref scriptRef, workdirs []string) []string {
-	w := ref.Word
-	switch {
-	case strings.HasPrefix(w, "/"):
-		return []string{path.Clean(w)}
-	case !strings.Contains(w, "/") && !ref.ViaShell:
-		out := make([]string, len(defaultPath))
-		for i, d := range defaultPath {
-			out[i] = path.Join(d, w)
-		}
-		return out
-	}
-	out := make([]string, 0, len(workdirs))
-	for _, wd := range workdirs {
-		out = append(out, path.Join("/", wd, w))
-	}
-	return out
-}
-
 // normalisedPaths are the paths a RUN converts to LF line endings
 // (dos2unix x, sed -i 's/\r$//' x, find dir ... dos2unix): a script copied
 // before that is fixed in the image. Paths are returned as written.

@@ -37,6 +37,7 @@ type exposed struct {
 // FROM <earlier stage> like BuildKit.
 type imageConfig struct {
 	df         *project.Dockerfile
+	stage      int // the stage's index in df
 	entrypoint *imageCmd
 	cmd        *imageCmd
 	// cmdInherited is true while the CMD comes from a parent stage (an
@@ -59,18 +60,7 @@ type imageConfig struct {
 
 // builtStage is the stage a build produces: the target, else the last.
 func builtStage(df *project.Dockerfile, target string) (int, bool) {
-	if df == nil || len(df.Stages) == 0 {
-		return 0, false
-	}
-	if target == "" {
-		return len(df.Stages) - 1, true
-	}
-	for i, st := range df.Stages {
-		if strings.EqualFold(st.Name, target) {
-			return i, true
-		}
-	}
-	return 0, false
+	return project.BuiltStage(df, target)
 }
 
 // stageConfig computes the config of stage i of df, once per project;
@@ -99,7 +89,7 @@ func stageConfigDepth(df *project.Dockerfile, i, depth int) *imageConfig {
 			cfg.baseImage = img
 		}
 	}
-	cfg.df = df
+	cfg.df, cfg.stage = df, i
 	cfg.args = map[string]string{}
 	for _, c := range st.Commands {
 		cfg.apply(c)
@@ -560,7 +550,8 @@ func relDir(root, source string) (string, bool) {
 
 // bindInput is the analyzer's input for a service.
 func (r *serviceRun) bindInput(p *project.Project) binddefaults.Input {
-	in := binddefaults.Input{Argv: r.argv, Env: r.env, UnknownEnv: r.unknown, Files: appFiles(p, r.dirs)}
+	in := binddefaults.Input{Argv: r.argv, Env: r.env, UnknownEnv: r.unknown, Files: appFiles(p, r.dirs),
+		Script: containerScripts(p, p.ServiceContainerFiles(r.name))}
 	if r.img != nil {
 		in.Image = r.img.baseImage
 	} else {
@@ -576,7 +567,39 @@ func imageInput(p *project.Project, cfg *imageConfig) binddefaults.Input {
 	if cfg.df.Context != nil && cfg.df.Context.Remote == "" {
 		dirs = append(dirs, cfg.df.Context.Dir)
 	}
-	return binddefaults.Input{Argv: cfg.argv(), Env: env, UnknownEnv: unknown, Files: appFiles(p, dirs), Image: cfg.baseImage}
+	return binddefaults.Input{Argv: cfg.argv(), Env: env, UnknownEnv: unknown, Files: appFiles(p, dirs), Image: cfg.baseImage,
+		Script: containerScripts(p, project.ImageContainerFiles(cfg.df, cfg.stage))}
+}
+
+// containerScripts returns the lookup of the scripts a container runs: the
+// project file a command word names there (through the bind mounts and the
+// image's copies, project.ContainerFiles), when the loader read it.
+func containerScripts(p *project.Project, cf *project.ContainerFiles) func(string, bool) (binddefaults.ScriptFile, bool) {
+	if cf == nil {
+		return nil
+	}
+	return func(word string, viaShell bool) (binddefaults.ScriptFile, bool) {
+		for _, rel := range cf.Locate(word, viaShell) {
+			if text, ok := p.ContainerScripts.Lookup(rel); ok {
+				return binddefaults.ScriptFile{Path: rel, Text: text}, true
+			}
+		}
+		return binddefaults.ScriptFile{}, false
+	}
+}
+
+// throughRelated names the entrypoint scripts a command runs through
+// (each ends in exec "$@"), at their last command.
+func throughRelated(r binddefaults.Result) []finding.Related {
+	out := make([]finding.Related, 0, len(r.Through))
+	for _, th := range r.Through {
+		text := strings.Join(strings.Fields(th.Text), " ")
+		if len(text) > 60 {
+			text = `exec "$@"`
+		}
+		out = append(out, finding.Related{Range: th.Exec, Message: fmt.Sprintf("runs through %s, which ends in %s", th.Word, text)})
+	}
+	return out
 }
 
 // listenMessage says where a server listens and why that is a problem.

@@ -80,6 +80,7 @@ func cp008Finding(p *Pass, run *serviceRun, r binddefaults.Result) finding.Findi
 	if located && !inCompose {
 		f.Related = append(f.Related, finding.Related{Range: rng, Message: "the command comes from the Dockerfile here"})
 	}
+	f.Related = append(f.Related, throughRelated(r)...)
 
 	fix := &finding.Fix{Message: fixCommand(r)}
 	if inCompose && len(r.Fix.Edits) > 0 {

@@ -74,7 +74,7 @@ func df012Stage(p *Pass, df *project.Dockerfile, i int, runs []*serviceRun) (fin
 	if !ok || !r.Loopback {
 		return finding.Finding{}, false
 	}
-	var related []finding.Related
+	related := throughRelated(r)
 	users, fixed := 0, 0
 	for _, run := range runs {
 		if run.img == nil || run.img.df != df || run.stage != i || run.fromCompose {

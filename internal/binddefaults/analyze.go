@@ -25,6 +25,10 @@ type Input struct {
 	// application directory (manage.py, vite.config.ts), or false when
 	// envdoctor did not read one. It may be nil.
 	Files func(name string) (string, bool)
+	// Script returns the project file a program word names in the
+	// container (/docker-entrypoint.sh), when envdoctor read it; viaShell
+	// is true when a shell reads it (sh entry.sh). It may be nil.
+	Script func(word string, viaShell bool) (ScriptFile, bool)
 	// Image is the base image the container runs on ("jupyter/base-notebook:x"),
 	// or "" when unknown.
 	Image string
@@ -67,6 +71,9 @@ type Result struct {
 	// words then have no place in the file.
 	Via    []Word
 	Script string
+	// Through are the scripts the command runs through, outermost first:
+	// each ends in exec "$@", so the container runs their arguments.
+	Through []Through
 	// Loopback is true when the server listens on loopback only.
 	Loopback bool
 	// Fix says how to make it listen on all interfaces (only when
@@ -205,7 +212,10 @@ func (a *analyzer) find(words []Word, env map[string]string, depth int) (Result,
 			}
 			return a.match(words[:len(words)-len(rest)+1], rest[1:], func(s *Server) bool { return s.Script == "artisan" }, env)
 		default:
-			return a.match(words[:1], words[1:], func(s *Server) bool { return contains(s.Programs, prog) }, env)
+			if r, ok := a.match(words[:1], words[1:], func(s *Server) bool { return contains(s.Programs, prog) }, env); ok {
+				return r, true
+			}
+			return a.through(words[0], false, words[1:], env, depth)
 		}
 	}
 	return Result{}, false

@@ -36,8 +36,12 @@ func (a *analyzer) shell(words []Word, env map[string]string, depth int) (Result
 		}
 		break
 	}
-	if !hasC || i >= len(words) || words[i].Unknown {
-		return Result{}, false // sh script.sh: a file envdoctor does not read
+	if i >= len(words) || words[i].Unknown {
+		return Result{}, false
+	}
+	if !hasC {
+		// sh script.sh args: the script, when the project has it.
+		return a.through(words[i], true, words[i+1:], env, depth)
 	}
 	return a.script(words[i], env, depth)
 }

@@ -2,22 +2,12 @@ package project
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 )
 
 func TestAppFiles(t *testing.T) {
 	dir := t.TempDir()
-	write := func(rel, data string) {
-		p := filepath.Join(dir, filepath.FromSlash(rel))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := writer(t, dir)
 	write("compose.yaml", "services:\n  api:\n    build: ./api\n  web:\n    image: node:22\n    volumes:\n      - ./web:/app\n      - /etc/hosts:/etc/hosts:ro\n")
 	write("api/Dockerfile", "FROM python:3.12\n")
 	write("api/manage.py", "import django\n")

@@ -161,6 +161,7 @@ func load(ctx context.Context, root, absDir string, composeFiles []string, shell
 	l.checkDockerignores()
 	l.indexContexts()
 	l.loadAppFiles()
+	l.loadContainerScripts()
 	l.loadManifests()
 	l.loadGitignore()
 	l.p.Git = git

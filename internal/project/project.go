@@ -41,6 +41,10 @@ type Project struct {
 	// vite.config.ts...) that decide how its server listens; see
 	// appfiles.go. Never nil after Load.
 	AppFiles *AppFiles
+	// ContainerScripts are the project's scripts that containers run as
+	// their entrypoint or command; see containerscripts.go. Never nil after
+	// Load.
+	ContainerScripts *ContainerScripts
 	// Git is never nil; Git.Available() says whether git could be asked
 	// (it is asked lazily, the first time a rule needs a git fact).
 	Git *Git

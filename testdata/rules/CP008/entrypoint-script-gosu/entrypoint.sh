@@ -1,0 +1,4 @@
+#!/bin/bash
+set -e
+chown -R app /app/static
+exec gosu app "$@"

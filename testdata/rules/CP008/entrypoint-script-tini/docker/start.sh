@@ -1,0 +1,4 @@
+#!/bin/sh
+set -eu
+export PYTHONUNBUFFERED=1
+exec tini -s -- "$@"

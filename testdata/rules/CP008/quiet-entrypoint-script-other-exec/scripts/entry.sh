@@ -1,0 +1,4 @@
+#!/bin/sh
+set -e
+echo "starting with $@"
+exec supervisord -c /etc/supervisord.conf

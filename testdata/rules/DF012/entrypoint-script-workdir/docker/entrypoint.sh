@@ -1,0 +1,4 @@
+#!/usr/bin/dumb-init /bin/sh
+set -e
+flask db upgrade
+"$@"
