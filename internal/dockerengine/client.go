@@ -326,7 +326,9 @@ func (c *Client) classify(op string, ctx context.Context, err error) error {
 		kind = KindTimeout
 	case isMalformed(err):
 		kind = KindNotDocker
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		// It accepted the connection, then closed it: before the request
+		// was written (EPIPE), or without an answer.
 		kind = KindNotDocker
 	}
 	return &Error{Kind: kind, Host: c.host, Op: op, Err: unwrapURL(err)}
