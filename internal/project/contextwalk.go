@@ -55,6 +55,9 @@ type dirBatch struct {
 	types []fs.FileMode
 	// buf is the lister's own buffer (getdents).
 	buf []byte
+	// idx and paths are the walker's.
+	idx   []int32
+	paths []byte
 }
 
 func (b *dirBatch) reset() {
@@ -244,12 +247,17 @@ type walker struct {
 	truncated  atomic.Bool
 }
 
-// dirNode is one listed directory: its entries sorted by name, and the
+// dirNode is one listed directory: its entries sorted by name, as the
+// paths one after the other in one string and a kind byte each (no
+// pointers: the collector does not scan them, and the listing's
+// ContextFiles are written once, in place, by emit), and the
 // subdirectories that were read, each with where its contents go among
 // the entries.
 type dirNode struct {
-	entries []ContextFile
-	subs    []subNode
+	paths string
+	ends  []int32 // entry i is paths[ends[i-1]:ends[i]]
+	kinds []entryKind
+	subs  []subNode
 }
 
 type subNode struct {
@@ -258,6 +266,44 @@ type subNode struct {
 	at   int
 	node *dirNode
 }
+
+// entryKind is an entry's type (the low bits) and its ignore flags.
+type entryKind uint8
+
+const (
+	kindRegular entryKind = iota
+	kindDir
+	kindSymlink
+	kindPipe
+	kindSocket
+	kindDevice
+	kindIrregular
+
+	kindTypeMask entryKind = 7
+	kindExcluded entryKind = 8
+	kindPruned   entryKind = 16
+)
+
+func kindOf(t fs.FileMode) entryKind {
+	switch {
+	case t == 0:
+		return kindRegular
+	case t.IsDir():
+		return kindDir
+	case t&fs.ModeSymlink != 0:
+		return kindSymlink
+	case t&fs.ModeNamedPipe != 0:
+		return kindPipe
+	case t&fs.ModeSocket != 0:
+		return kindSocket
+	case t&(fs.ModeDevice|fs.ModeCharDevice) != 0:
+		return kindDevice
+	}
+	return kindIrregular
+}
+
+// specialKinds are ContextFile.Special by entryKind.
+var specialKinds = [...]string{kindPipe: "named pipe", kindSocket: "socket", kindDevice: "device", kindIrregular: "irregular file"}
 
 // walkContext lists a context without following symlinks (a link loop or
 // a link out of the context is listed as a link and never entered),
@@ -307,8 +353,8 @@ func walkContextN(l dirLister, ignore *Dockerignore, maxEntries, workers int) *C
 	w.wg.Wait()
 
 	listed := min(w.count.Load(), w.max)
-	cf := &ContextFiles{Files: make([]ContextFile, 0, listed), Unreadable: w.unreadable, Truncated: w.truncated.Load(), Ignore: w.ignore}
-	cf.Files = root.emit(cf.Files)
+	cf := &ContextFiles{Files: make([]ContextFile, listed), Unreadable: w.unreadable, Truncated: w.truncated.Load(), Ignore: w.ignore}
+	cf.Files = cf.Files[:root.emit(cf.Files, 0)]
 	sort.Slice(cf.Unreadable, func(i, j int) bool { return cf.Unreadable[i].Path < cf.Unreadable[j].Path })
 	for _, f := range cf.Files {
 		if f.Regular() && !f.Excluded {
@@ -318,17 +364,48 @@ func walkContextN(l dirLister, ignore *Dockerignore, maxEntries, workers int) *C
 	return cf
 }
 
-// emit appends the entries of n and of its subdirectories in path order.
-func (n *dirNode) emit(out []ContextFile) []ContextFile {
+// emit writes the entries of n and of its subdirectories in path order
+// into out from index i, and returns the index after them.
+func (n *dirNode) path(i int) string {
+	start := int32(0)
+	if i > 0 {
+		start = n.ends[i-1]
+	}
+	return n.paths[start:n.ends[i]]
+}
+
+func (n *dirNode) emit(out []ContextFile, i int) int {
 	prev := 0
 	for _, s := range n.subs {
-		out = append(out, n.entries[prev:s.at]...)
+		i = n.emitRange(out, i, prev, s.at)
 		prev = s.at
 		if s.node != nil {
-			out = s.node.emit(out)
+			i = s.node.emit(out, i)
 		}
 	}
-	return append(out, n.entries[prev:]...)
+	return n.emitRange(out, i, prev, len(n.kinds))
+}
+
+func (n *dirNode) emitRange(out []ContextFile, i, from, to int) int {
+	start := int32(0)
+	if from > 0 {
+		start = n.ends[from-1]
+	}
+	for k := from; k < to; k++ {
+		kind := n.kinds[k]
+		t := kind & kindTypeMask
+		out[i] = ContextFile{
+			Path:     n.paths[start:n.ends[k]],
+			Dir:      t == kindDir,
+			Symlink:  t == kindSymlink,
+			Special:  specialKinds[t],
+			Excluded: kind&kindExcluded != 0,
+			Pruned:   kind&kindPruned != 0,
+		}
+		start = n.ends[k]
+		i++
+	}
+	return i
 }
 
 // patternWithoutTrailingGlob is fsutil's helper of the same name: the
@@ -414,29 +491,28 @@ func (w *walker) dir(h dirHandle, rel string, parent patternmatcher.MatchInfo, e
 	}
 	// Sort by name, then write every path of the directory into one
 	// string: one allocation per directory, not per entry.
-	idx := make([]int32, n)
-	for i := range idx {
-		idx[i] = int32(i)
+	idx := b.idx[:0]
+	for i := range n {
+		idx = append(idx, int32(i))
 	}
+	b.idx = idx
 	slices.SortFunc(idx, func(x, y int32) int { return bytes.Compare(b.name(x), b.name(y)) })
 	prefix := 0
-	var buf []byte
 	if rel != "." {
 		prefix = len(rel) + 1
-		buf = make([]byte, 0, n*prefix+len(b.names))
-	} else {
-		buf = make([]byte, 0, len(b.names))
 	}
-	ends := make([]int, n)
+	buf := b.paths[:0]
+	node.ends = make([]int32, n)
 	for k, i := range idx {
 		if prefix > 0 {
 			buf = append(buf, rel...)
 			buf = append(buf, '/')
 		}
 		buf = append(buf, b.name(i)...)
-		ends[k] = len(buf)
+		node.ends[k] = int32(len(buf))
 	}
-	paths := string(buf)
+	b.paths = buf
+	node.paths = string(buf)
 
 	var pm *patternmatcher.PatternMatcher
 	if w.ignore != nil {
@@ -448,31 +524,32 @@ func (w *walker) dir(h dirHandle, rel string, parent patternmatcher.MatchInfo, e
 		excluded bool
 	}
 	var subdirs []subdir
-	node.entries = make([]ContextFile, n)
-	start := 0
+	node.kinds = make([]entryKind, n)
+	start := int32(0)
 	for k, i := range idx {
-		p := paths[start:ends[k]]
-		start = ends[k]
-		t := b.types[i]
-		f := &node.entries[k]
-		*f = ContextFile{Path: p, Dir: t.IsDir(), Symlink: t&fs.ModeSymlink != 0}
-		var info patternmatcher.MatchInfo
-		if pm != nil {
-			m, mi, err := pm.MatchesUsingParentResults(p, parent)
-			f.Excluded = m && err == nil
-			info = mi
-		}
-		switch {
-		case f.Dir:
-			if f.Excluded && w.canSkip(p) {
-				f.Pruned = true
-			} else {
-				subdirs = append(subdirs, subdir{k, info, f.Excluded})
+		kind := kindOf(b.types[i])
+		if pm != nil || kind == kindDir {
+			p := node.paths[start:node.ends[k]]
+			var info patternmatcher.MatchInfo
+			excluded := false
+			if pm != nil {
+				m, mi, err := pm.MatchesUsingParentResults(p, parent)
+				excluded = m && err == nil
+				info = mi
 			}
-		case f.Symlink:
-		case t != 0:
-			f.Special = specialKind(t)
+			if excluded {
+				kind |= kindExcluded
+			}
+			if kind&kindTypeMask == kindDir {
+				if excluded && w.canSkip(p) {
+					kind |= kindPruned
+				} else {
+					subdirs = append(subdirs, subdir{k, info, excluded})
+				}
+			}
 		}
+		node.kinds[k] = kind
+		start = node.ends[k]
 	}
 	if pm != nil {
 		w.matchers.Put(pm)
@@ -486,7 +563,7 @@ func (w *walker) dir(h dirHandle, rel string, parent patternmatcher.MatchInfo, e
 	// The contents of directory "a" go after every entry that sorts
 	// before "a/", and the contents of sibling directories in the order
 	// of their names with a "/".
-	name := func(e int) string { return node.entries[e].Path[prefix:] }
+	name := func(e int) string { return node.path(e)[prefix:] }
 	slices.SortStableFunc(subdirs, func(x, y subdir) int { return compareContents(name(x.entry), name(y.entry)) })
 	node.subs = make([]subNode, len(subdirs))
 	for j, s := range subdirs {
@@ -500,7 +577,7 @@ func (w *walker) dir(h dirHandle, rel string, parent patternmatcher.MatchInfo, e
 		if w.truncated.Load() {
 			break
 		}
-		p := node.entries[s.entry].Path
+		p := node.path(s.entry)
 		ch, err := w.lister.Open(h, name(s.entry), p)
 		if err != nil {
 			w.mu.Lock()
