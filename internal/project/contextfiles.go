@@ -67,6 +67,10 @@ type ContextFiles struct {
 	// listing then excludes nothing).
 	Ignore *Dockerignore
 
+	// groups are the listed regular files by directory, for the sizing
+	// pass.
+	groups []fileGroup
+
 	byFold     map[string][]int
 	lookupOnce sync.Once
 	dirs       map[string]*DirStat
@@ -137,6 +141,7 @@ func (c *BuildContext) Files() *ContextFiles {
 			Truncated:  cf.Truncated,
 			Unreadable: slices.Clone(cf.Unreadable),
 			Ignore:     cf.Ignore,
+			groups:     cf.groups,
 		}
 		sized.fillSizes(c.index.lister)
 		c.index.sized = sized
@@ -164,37 +169,22 @@ func newContextIndex(fsys fs.FS) *contextIndex {
 }
 
 // fillSizes reads the sizes of the listed regular files, directory by
-// directory, walkParallelism directories at a time, records the files
-// that cannot be read, and sums TotalSize and SentSize.
+// directory (the groups the walk recorded), walkParallelism directories
+// at a time, records the files that cannot be read, and sums TotalSize
+// and SentSize.
 func (cf *ContextFiles) fillSizes(l dirLister) {
-	type group struct {
-		dir   string
-		index []int
-	}
-	var groups []group
-	at := map[string]int{}
-	for i, f := range cf.Files {
-		if !f.Regular() {
-			continue
-		}
-		dir := path.Dir(f.Path)
-		g, ok := at[dir]
-		if !ok {
-			g = len(groups)
-			at[dir] = g
-			groups = append(groups, group{dir: dir})
-		}
-		groups[g].index = append(groups[g].index, i)
-	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	next := make(chan group)
-	for w := 0; w < min(walkParallelism, len(groups)); w++ {
+	next := make(chan fileGroup, walkParallelism)
+	for w := 0; w < min(walkParallelism, len(cf.groups)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var names []string
+			var stats []fileStat
 			for g := range next {
-				bad := cf.sizeGroup(l, g.dir, g.index)
+				var bad []UnreadableDir
+				names, stats, bad = cf.sizeGroup(l, g, names, stats)
 				if len(bad) > 0 {
 					mu.Lock()
 					cf.Unreadable = append(cf.Unreadable, bad...)
@@ -203,7 +193,7 @@ func (cf *ContextFiles) fillSizes(l dirLister) {
 			}
 		}()
 	}
-	for _, g := range groups {
+	for _, g := range cf.groups {
 		next <- g
 	}
 	close(next)
@@ -221,17 +211,26 @@ func (cf *ContextFiles) fillSizes(l dirLister) {
 	}
 }
 
-// sizeGroup sizes the files at index (all in directory dir) and returns
-// the ones that cannot be read.
-func (cf *ContextFiles) sizeGroup(l dirLister, dir string, index []int) []UnreadableDir {
-	names := make([]string, len(index))
-	for k, i := range index {
-		names[k] = path.Base(cf.Files[i].Path)
+// sizeGroup sizes the files of group g and returns the ones that cannot
+// be read; names and stats are buffers to reuse.
+func (cf *ContextFiles) sizeGroup(l dirLister, g fileGroup, names []string, stats []fileStat) ([]string, []fileStat, []UnreadableDir) {
+	prefix := 0
+	if g.dir != "." {
+		prefix = len(g.dir) + 1
 	}
-	stats := make([]fileStat, len(index))
-	l.StatFiles(dir, names, stats)
+	names = names[:0]
+	for _, i := range g.index {
+		names = append(names, cf.Files[i].Path[prefix:])
+	}
+	if cap(stats) < len(g.index) {
+		stats = make([]fileStat, len(g.index))
+	} else {
+		stats = stats[:len(g.index)]
+		clear(stats)
+	}
+	l.StatFiles(g.dir, names, stats)
 	var bad []UnreadableDir
-	for k, i := range index {
+	for k, i := range g.index {
 		f := &cf.Files[i]
 		st := stats[k]
 		switch {
@@ -250,7 +249,7 @@ func (cf *ContextFiles) sizeGroup(l dirLister, dir string, index []int) []Unread
 			}
 		}
 	}
-	return bad
+	return names, stats, bad
 }
 
 func specialKind(t fs.FileMode) string {

@@ -25,8 +25,7 @@ func newOSLister(root string) dirLister {
 	return linuxLister{osLister: newPortableLister(root), rootLen: n}
 }
 
-// linuxLister is osLister with its own directory reading; the sizing pass
-// (StatFiles) is osLister's.
+// linuxLister is osLister with its own directory reading and sizing.
 type linuxLister struct {
 	osLister
 	// rootLen is the length of the context's path and a "/": a directory
@@ -188,4 +187,21 @@ func modeType(mode uint32) fs.FileMode {
 		return fs.ModeDevice
 	}
 	return 0
+}
+
+// StatFiles opens the directory without an os.File (no poller
+// registration, no fcntl) and reads each file's metadata relative to it.
+func (l linuxLister) StatFiles(dir string, names []string, out []fileStat) {
+	full := filepath.Join(l.root, filepath.FromSlash(dir))
+	fd, err := openRetry(unix.AT_FDCWD, full, dirFlags)
+	if err != nil {
+		for i := range out {
+			out[i].err = &fs.PathError{Op: "open", Path: full, Err: err}
+		}
+		return
+	}
+	defer unix.Close(fd)
+	for i, n := range names {
+		statFD(fd, n, &out[i], l.ids)
+	}
 }

@@ -218,6 +218,15 @@ func TestLinuxListerAgrees(t *testing.T) {
 				}
 			}
 		}
+		// The sizing pass: the same sizes, sums and unreadable files.
+		a, b := walkSized(newOSLister(root), ign, 100_000), walkSized(newPortableLister(root), ign, 100_000)
+		if !reflect.DeepEqual(a.Files, b.Files) || !reflect.DeepEqual(a.Unreadable, b.Unreadable) ||
+			a.TotalSize != b.TotalSize || a.SentSize != b.SentSize || a.SentFiles != b.SentFiles {
+			t.Errorf("sized listings differ: %d/%d bytes, %d/%d sent files, unreadable %+v / %+v", a.TotalSize, b.TotalSize, a.SentFiles, b.SentFiles, a.Unreadable, b.Unreadable)
+		}
+		if e, _ := a.Lookup("long/x.txt"); e.Size != 1 {
+			t.Errorf("long/x.txt sized %d", e.Size)
+		}
 		if len(wantBad) == 0 || wantBad[0].Err != syscall.ENAMETOOLONG.Error() {
 			t.Errorf("the long path is not unreadable: %+v", wantBad)
 		}

@@ -237,6 +237,8 @@ type walker struct {
 
 	max   int64
 	count atomic.Int64
+	// regular counts the listed regular files.
+	regular atomic.Int64
 	sem   chan struct{}
 	wg    sync.WaitGroup
 	// batches are dirBatches to reuse.
@@ -254,10 +256,29 @@ type walker struct {
 // subdirectories that were read, each with where its contents go among
 // the entries.
 type dirNode struct {
+	rel   string
 	paths string
+	// regular counts the regular files.
+	regular int
 	ends  []int32 // entry i is paths[ends[i-1]:ends[i]]
 	kinds []entryKind
 	subs  []subNode
+}
+
+// fileGroup is the regular files of one directory, by their index in
+// ContextFiles.Files.
+type fileGroup struct {
+	dir   string
+	index []int32
+}
+
+// emitter writes the listing and the groups of regular files.
+type emitter struct {
+	out    []ContextFile
+	i      int
+	groups []fileGroup
+	// free is the rest of the one array that holds every group's index.
+	free []int32
 }
 
 type subNode struct {
@@ -344,7 +365,7 @@ func walkContextN(l dirLister, ignore *Dockerignore, maxEntries, workers int) *C
 			w.exceptionPrefixes = append(w.exceptionPrefixes, lit+"/")
 		}
 	}
-	root := &dirNode{}
+	root := &dirNode{rel: "."}
 	if h, err := l.Open(noParent, ".", "."); err != nil {
 		w.unreadable = append(w.unreadable, UnreadableDir{Path: ".", Err: errText(err)})
 	} else {
@@ -353,8 +374,9 @@ func walkContextN(l dirLister, ignore *Dockerignore, maxEntries, workers int) *C
 	w.wg.Wait()
 
 	listed := min(w.count.Load(), w.max)
-	cf := &ContextFiles{Files: make([]ContextFile, listed), Unreadable: w.unreadable, Truncated: w.truncated.Load(), Ignore: w.ignore}
-	cf.Files = cf.Files[:root.emit(cf.Files, 0)]
+	e := emitter{out: make([]ContextFile, listed), free: make([]int32, w.regular.Load())}
+	e.emit(root)
+	cf := &ContextFiles{Files: e.out[:e.i], Unreadable: w.unreadable, Truncated: w.truncated.Load(), Ignore: w.ignore, groups: e.groups}
 	sort.Slice(cf.Unreadable, func(i, j int) bool { return cf.Unreadable[i].Path < cf.Unreadable[j].Path })
 	for _, f := range cf.Files {
 		if f.Regular() && !f.Excluded {
@@ -364,8 +386,6 @@ func walkContextN(l dirLister, ignore *Dockerignore, maxEntries, workers int) *C
 	return cf
 }
 
-// emit writes the entries of n and of its subdirectories in path order
-// into out from index i, and returns the index after them.
 func (n *dirNode) path(i int) string {
 	start := int32(0)
 	if i > 0 {
@@ -374,19 +394,26 @@ func (n *dirNode) path(i int) string {
 	return n.paths[start:n.ends[i]]
 }
 
-func (n *dirNode) emit(out []ContextFile, i int) int {
+// emit writes the entries of n and of its subdirectories in path order,
+// and the group of n's regular files.
+func (e *emitter) emit(n *dirNode) {
+	g := fileGroup{dir: n.rel, index: e.free[:0:n.regular]}
+	e.free = e.free[n.regular:]
 	prev := 0
 	for _, s := range n.subs {
-		i = n.emitRange(out, i, prev, s.at)
+		e.emitRange(n, &g, prev, s.at)
 		prev = s.at
 		if s.node != nil {
-			i = s.node.emit(out, i)
+			e.emit(s.node)
 		}
 	}
-	return n.emitRange(out, i, prev, len(n.kinds))
+	e.emitRange(n, &g, prev, len(n.kinds))
+	if len(g.index) > 0 {
+		e.groups = append(e.groups, g)
+	}
 }
 
-func (n *dirNode) emitRange(out []ContextFile, i, from, to int) int {
+func (e *emitter) emitRange(n *dirNode, g *fileGroup, from, to int) {
 	start := int32(0)
 	if from > 0 {
 		start = n.ends[from-1]
@@ -394,7 +421,7 @@ func (n *dirNode) emitRange(out []ContextFile, i, from, to int) int {
 	for k := from; k < to; k++ {
 		kind := n.kinds[k]
 		t := kind & kindTypeMask
-		out[i] = ContextFile{
+		e.out[e.i] = ContextFile{
 			Path:     n.paths[start:n.ends[k]],
 			Dir:      t == kindDir,
 			Symlink:  t == kindSymlink,
@@ -402,10 +429,12 @@ func (n *dirNode) emitRange(out []ContextFile, i, from, to int) int {
 			Excluded: kind&kindExcluded != 0,
 			Pruned:   kind&kindPruned != 0,
 		}
+		if t == kindRegular {
+			g.index = append(g.index, int32(e.i))
+		}
 		start = n.ends[k]
-		i++
+		e.i++
 	}
-	return i
 }
 
 // patternWithoutTrailingGlob is fsutil's helper of the same name: the
@@ -549,8 +578,12 @@ func (w *walker) dir(h dirHandle, rel string, parent patternmatcher.MatchInfo, e
 			}
 		}
 		node.kinds[k] = kind
+		if kind&kindTypeMask == kindRegular {
+			node.regular++
+		}
 		start = node.ends[k]
 	}
+	w.regular.Add(int64(node.regular))
 	if pm != nil {
 		w.matchers.Put(pm)
 	}
@@ -585,7 +618,7 @@ func (w *walker) dir(h dirHandle, rel string, parent patternmatcher.MatchInfo, e
 			w.mu.Unlock()
 			continue
 		}
-		sub := &dirNode{}
+		sub := &dirNode{rel: p}
 		node.subs[j].node = sub
 		select {
 		case w.sem <- struct{}{}:
