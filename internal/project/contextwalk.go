@@ -239,8 +239,8 @@ type walker struct {
 	count atomic.Int64
 	// regular counts the listed regular files.
 	regular atomic.Int64
-	sem   chan struct{}
-	wg    sync.WaitGroup
+	sem     chan struct{}
+	wg      sync.WaitGroup
 	// batches are dirBatches to reuse.
 	batches sync.Pool
 
@@ -260,9 +260,9 @@ type dirNode struct {
 	paths string
 	// regular counts the regular files.
 	regular int
-	ends  []int32 // entry i is paths[ends[i-1]:ends[i]]
-	kinds []entryKind
-	subs  []subNode
+	ends    []int32 // entry i is paths[ends[i-1]:ends[i]]
+	kinds   []entryKind
+	subs    []subNode
 }
 
 // fileGroup is the regular files of one directory, by their index in
