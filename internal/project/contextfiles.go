@@ -126,17 +126,28 @@ func (c *BuildContext) Listing() *ContextFiles {
 // in parallel) and the files the process cannot read, once. It is nil for
 // a remote context, for a context that was not loaded from disk, and when
 // the context directory itself is missing or not a directory (the build
-// fails on its own then).
+// fails on its own then). Asked before Listing, it lists and sizes in one
+// walk (on Linux), and Listing is then that walk without the sizes.
 func (c *BuildContext) Files() *ContextFiles {
-	cf := c.Listing()
-	if cf == nil {
+	if c == nil || c.index == nil {
 		return nil
 	}
 	c.index.sizeOnce.Do(func() {
+		listed := false
+		c.index.once.Do(func() {
+			listed = true
+			sized := walkContextSized(c.index.lister, c.index.ignore, MaxContextEntries)
+			if sized != nil {
+				c.index.files = sized.withoutSizes()
+				c.index.sized = sized
+			}
+		})
+		cf := c.index.files
+		if listed || cf == nil {
+			return
+		}
 		sized := &ContextFiles{
 			Files:      slices.Clone(cf.Files),
-			TotalSize:  cf.TotalSize,
-			SentSize:   cf.SentSize,
 			SentFiles:  cf.SentFiles,
 			Truncated:  cf.Truncated,
 			Unreadable: slices.Clone(cf.Unreadable),
@@ -199,16 +210,7 @@ func (cf *ContextFiles) fillSizes(l dirLister) {
 	close(next)
 	wg.Wait()
 	sort.Slice(cf.Unreadable, func(i, j int) bool { return cf.Unreadable[i].Path < cf.Unreadable[j].Path })
-	cf.SentFiles = 0
-	for _, f := range cf.Files {
-		if f.Regular() {
-			cf.TotalSize += f.Size
-			if !f.Excluded {
-				cf.SentSize += f.Size
-				cf.SentFiles++
-			}
-		}
-	}
+	cf.sum()
 }
 
 // sizeGroup sizes the files of group g and returns the ones that cannot

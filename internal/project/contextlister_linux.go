@@ -205,3 +205,9 @@ func (l linuxLister) StatFiles(dir string, names []string, out []fileStat) {
 		statFD(fd, n, &out[i], l.ids)
 	}
 }
+
+func (l linuxLister) statIn(h dirHandle, name string, ids processIDs) fileStat {
+	var st fileStat
+	statFD(h.fd, name, &st, ids)
+	return st
+}

@@ -224,6 +224,19 @@ func TestLinuxListerAgrees(t *testing.T) {
 			a.TotalSize != b.TotalSize || a.SentSize != b.SentSize || a.SentFiles != b.SentFiles {
 			t.Errorf("sized listings differ: %d/%d bytes, %d/%d sent files, unreadable %+v / %+v", a.TotalSize, b.TotalSize, a.SentFiles, b.SentFiles, a.Unreadable, b.Unreadable)
 		}
+		// The one-walk sizing (Files before Listing) gives the same, and
+		// the Listing it leaves is the names walk's.
+		c := &BuildContext{index: &contextIndex{lister: newOSLister(root), ignore: ign}}
+		f, l := c.Files(), c.Listing()
+		if !reflect.DeepEqual(f.Files, a.Files) || !reflect.DeepEqual(f.Unreadable, a.Unreadable) ||
+			f.TotalSize != a.TotalSize || f.SentSize != a.SentSize || f.SentFiles != a.SentFiles {
+			t.Errorf("one-walk sizing differs: %d/%d bytes, %d/%d sent files, unreadable %+v / %+v", f.TotalSize, a.TotalSize, f.SentFiles, a.SentFiles, f.Unreadable, a.Unreadable)
+		}
+		names := walkContext(newOSLister(root), ign, 100_000)
+		if !reflect.DeepEqual(l.Files, names.Files) || !reflect.DeepEqual(l.Unreadable, names.Unreadable) ||
+			l.TotalSize != 0 || l.SentSize != 0 || l.SentFiles != names.SentFiles || l.Truncated {
+			t.Errorf("Listing after Files differs from the names walk: %d bytes, %d/%d sent files", l.SentSize, l.SentFiles, names.SentFiles)
+		}
 		if e, _ := a.Lookup("long/x.txt"); e.Size != 1 {
 			t.Errorf("long/x.txt sized %d", e.Size)
 		}

@@ -35,6 +35,12 @@ type dirLister interface {
 	StatFiles(dir string, names []string, out []fileStat)
 }
 
+// fdStater is a dirLister that reads a file's metadata relative to an
+// open directory: a walk can then size the files as it lists them.
+type fdStater interface {
+	statIn(h dirHandle, name string, ids processIDs) fileStat
+}
+
 // dirHandle is an open directory: a file descriptor on Linux, the path
 // elsewhere.
 type dirHandle struct {
@@ -235,6 +241,11 @@ type walker struct {
 	hasExceptions        bool
 	exceptionPrefixes    []string
 
+	// stater is set when the walk reads the sizes of regular files too,
+	// relative to the directory it has open (BuildContext.Files first).
+	stater fdStater
+	ids    processIDs
+
 	max   int64
 	count atomic.Int64
 	// regular counts the listed regular files.
@@ -262,7 +273,9 @@ type dirNode struct {
 	regular int
 	ends    []int32 // entry i is paths[ends[i-1]:ends[i]]
 	kinds   []entryKind
-	subs    []subNode
+	// sizes are the regular files' sizes (a sized walk).
+	sizes []int64
+	subs  []subNode
 }
 
 // fileGroup is the regular files of one directory, by their index in
@@ -335,12 +348,33 @@ func walkContext(l dirLister, ignore *Dockerignore, maxEntries int) *ContextFile
 	return walkContextN(l, ignore, maxEntries, walkParallelism)
 }
 
+// walkContextSized is walkContext with the sizes, what fillSizes adds,
+// read as each directory is listed where the lister can (Linux): no
+// directory is opened twice. Elsewhere it is walkContext and fillSizes.
+func walkContextSized(l dirLister, ignore *Dockerignore, maxEntries int) *ContextFiles {
+	if _, ok := l.(fdStater); !ok {
+		cf := walkContext(l, ignore, maxEntries)
+		if cf != nil {
+			cf.fillSizes(l)
+		}
+		return cf
+	}
+	return walkContextWith(l, ignore, maxEntries, walkParallelism, true)
+}
+
 // walkContextN is walkContext with workers directories read at once.
 func walkContextN(l dirLister, ignore *Dockerignore, maxEntries, workers int) *ContextFiles {
+	return walkContextWith(l, ignore, maxEntries, workers, false)
+}
+
+func walkContextWith(l dirLister, ignore *Dockerignore, maxEntries, workers int, sized bool) *ContextFiles {
 	if err := l.Root(); err != nil {
 		return nil
 	}
 	w := &walker{lister: l, max: int64(maxEntries), sem: make(chan struct{}, max(workers-1, 0))}
+	if st, ok := l.(fdStater); ok && sized {
+		w.stater, w.ids = st, currentIDs()
+	}
 	w.batches.New = func() any { return new(dirBatch) }
 	if ignore != nil && ignore.Err == nil && len(ignore.Patterns) > 0 {
 		w.ignore = ignore
@@ -378,12 +412,38 @@ func walkContextN(l dirLister, ignore *Dockerignore, maxEntries, workers int) *C
 	e.emit(root)
 	cf := &ContextFiles{Files: e.out[:e.i], Unreadable: w.unreadable, Truncated: w.truncated.Load(), Ignore: w.ignore, groups: e.groups}
 	sort.Slice(cf.Unreadable, func(i, j int) bool { return cf.Unreadable[i].Path < cf.Unreadable[j].Path })
+	cf.sum()
+	return cf
+}
+
+// sum counts the files the build sends and sums the sizes.
+func (cf *ContextFiles) sum() {
+	cf.SentFiles, cf.TotalSize, cf.SentSize = 0, 0, 0
 	for _, f := range cf.Files {
-		if f.Regular() && !f.Excluded {
-			cf.SentFiles++
+		if f.Regular() {
+			cf.TotalSize += f.Size
+			if !f.Excluded {
+				cf.SentSize += f.Size
+				cf.SentFiles++
+			}
 		}
 	}
-	return cf
+}
+
+// withoutSizes is a sized listing as the names walk gives it: no sizes,
+// no unreadable files.
+func (cf *ContextFiles) withoutSizes() *ContextFiles {
+	out := &ContextFiles{Files: slices.Clone(cf.Files), Truncated: cf.Truncated, Ignore: cf.Ignore, groups: cf.groups}
+	for i := range out.Files {
+		out.Files[i].Size = 0
+	}
+	for _, u := range cf.Unreadable {
+		if !u.File {
+			out.Unreadable = append(out.Unreadable, u)
+		}
+	}
+	out.sum()
+	return out
 }
 
 func (n *dirNode) path(i int) string {
@@ -431,6 +491,9 @@ func (e *emitter) emitRange(n *dirNode, g *fileGroup, from, to int) {
 		}
 		if t == kindRegular {
 			g.index = append(g.index, int32(e.i))
+			if n.sizes != nil {
+				e.out[e.i].Size = n.sizes[k]
+			}
 		}
 		start = n.ends[k]
 		e.i++
@@ -509,10 +572,6 @@ func (w *walker) dir(h dirHandle, rel string, parent patternmatcher.MatchInfo, e
 		w.mu.Unlock()
 		return
 	}
-	if depth >= maxHeldDepth {
-		w.lister.Close(h)
-		h = noParent
-	}
 	n := b.len()
 	if total := w.count.Add(int64(n)); total > w.max {
 		w.truncated.Store(true)
@@ -553,7 +612,11 @@ func (w *walker) dir(h dirHandle, rel string, parent patternmatcher.MatchInfo, e
 		excluded bool
 	}
 	var subdirs []subdir
+	var bad []UnreadableDir
 	node.kinds = make([]entryKind, n)
+	if w.stater != nil {
+		node.sizes = make([]int64, n)
+	}
 	start := int32(0)
 	for k, i := range idx {
 		kind := kindOf(b.types[i])
@@ -577,6 +640,9 @@ func (w *walker) dir(h dirHandle, rel string, parent patternmatcher.MatchInfo, e
 				}
 			}
 		}
+		if w.stater != nil && kind&kindTypeMask == kindRegular {
+			kind = w.statEntry(h, node, k, kind, prefix, &bad)
+		}
 		node.kinds[k] = kind
 		if kind&kindTypeMask == kindRegular {
 			node.regular++
@@ -584,6 +650,15 @@ func (w *walker) dir(h dirHandle, rel string, parent patternmatcher.MatchInfo, e
 		start = node.ends[k]
 	}
 	w.regular.Add(int64(node.regular))
+	if len(bad) > 0 {
+		w.mu.Lock()
+		w.unreadable = append(w.unreadable, bad...)
+		w.mu.Unlock()
+	}
+	if depth >= maxHeldDepth {
+		w.lister.Close(h)
+		h = noParent
+	}
 	if pm != nil {
 		w.matchers.Put(pm)
 	}
@@ -632,4 +707,24 @@ func (w *walker) dir(h dirHandle, rel string, parent patternmatcher.MatchInfo, e
 		}
 	}
 	w.lister.Close(h)
+}
+
+// statEntry sizes regular entry k of node, as sizeGroup does, and returns
+// its kind (another type when the file was replaced since the listing).
+func (w *walker) statEntry(h dirHandle, node *dirNode, k int, kind entryKind, prefix int, bad *[]UnreadableDir) entryKind {
+	p := node.path(k)
+	st := w.stater.statIn(h, p[prefix:], w.ids)
+	excluded := kind&kindExcluded != 0
+	switch {
+	case st.err != nil:
+		*bad = append(*bad, UnreadableDir{Path: p, Err: errText(st.err), File: true, Excluded: excluded})
+	case st.typ != 0:
+		return kindOf(st.typ) | kind&^kindTypeMask
+	default:
+		node.sizes[k] = st.size
+		if st.unreadable {
+			*bad = append(*bad, UnreadableDir{Path: p, Err: fs.ErrPermission.Error(), File: true, Excluded: excluded})
+		}
+	}
+	return kind
 }

@@ -54,14 +54,25 @@ func benchWalk(b *testing.B, walk func() *ContextFiles) {
 }
 
 // BenchmarkContextWalkSized is Files: the walk and the size of every
-// file, the information `find DIR -type f -printf '%s'` has.
+// file, the information `find DIR -type f -printf '%s'` has, in one walk
+// (Files asked first).
 func BenchmarkContextWalkSized(b *testing.B) {
+	dir := benchContext(b)
+	benchWalk(b, func() *ContextFiles {
+		cf := walkContextSized(newOSLister(dir), nil, MaxContextEntries)
+		b.ReportMetric(float64(cf.TotalSize)/(1<<20), "MiB")
+		return cf
+	})
+}
+
+// BenchmarkContextWalkSizedAfterListing is Files asked after Listing: the
+// names walk, then the sizing pass that opens each directory again.
+func BenchmarkContextWalkSizedAfterListing(b *testing.B) {
 	dir := benchContext(b)
 	benchWalk(b, func() *ContextFiles {
 		l := newOSLister(dir)
 		cf := walkContext(l, nil, MaxContextEntries)
 		cf.fillSizes(l)
-		b.ReportMetric(float64(cf.TotalSize)/(1<<20), "MiB")
 		return cf
 	})
 }
