@@ -299,22 +299,66 @@ func (cf *ContextFiles) SentDirs() map[string]*DirStat {
 	}
 	cf.dirsOnce.Do(func() {
 		cf.dirs = map[string]*DirStat{}
+		// Files is in path order, so everything under "a/" is one run:
+		// a stack of the current file's directories, each file counted
+		// in its own directory, and a directory's sums added to its
+		// parent's when the run ends.
+		var stack []*DirStat
+		pop := func() {
+			top := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if len(stack) > 0 {
+				parent := stack[len(stack)-1]
+				parent.Files += top.Files
+				parent.Bytes += top.Bytes
+			}
+		}
 		for _, f := range cf.Files {
 			if !f.Regular() || f.Excluded {
 				continue
 			}
-			for d := path.Dir(f.Path); d != "."; d = path.Dir(d) {
-				s := cf.dirs[d]
-				if s == nil {
-					s = &DirStat{Path: d}
-					cf.dirs[d] = s
-				}
-				s.Files++
-				s.Bytes += f.Size
+			slash := strings.LastIndexByte(f.Path, '/')
+			if slash < 0 {
+				continue
 			}
+			dir := f.Path[:slash]
+			for len(stack) > 0 && !isDirOrAncestor(stack[len(stack)-1].Path, dir) {
+				pop()
+			}
+			// Push the directories between the top and dir.
+			for {
+				start := 0
+				if len(stack) > 0 {
+					start = len(stack[len(stack)-1].Path) + 1
+				}
+				if start > len(dir) {
+					break
+				}
+				end := strings.IndexByte(dir[start:], '/')
+				if end < 0 {
+					end = len(dir)
+				} else {
+					end += start
+				}
+				s := &DirStat{Path: dir[:end]}
+				cf.dirs[s.Path] = s
+				stack = append(stack, s)
+			}
+			top := stack[len(stack)-1]
+			top.Files++
+			top.Bytes += f.Size
+		}
+		for len(stack) > 0 {
+			pop()
 		}
 	})
 	return cf.dirs
+}
+
+// isDirOrAncestor reports whether directory d is dir or one of its
+// ancestors.
+func isDirOrAncestor(d, dir string) bool {
+	return len(dir) >= len(d) && dir[:len(d)] == d && (len(dir) == len(d) || dir[len(d)] == '/')
 }
 
 // CleanContextPath turns a COPY source or an ignore-file path into the

@@ -280,3 +280,45 @@ func TestLinuxListerBenchContext(t *testing.T) {
 		}
 	}
 }
+
+// TestSentDirsAgrees: SentDirs (one pass over the sorted listing) sums what
+// adding every file to each of its ancestors gives.
+func TestSentDirsAgrees(t *testing.T) {
+	root := t.TempDir()
+	writeHardTree(t, root)
+	dirs := []string{root}
+	if d := os.Getenv("ENVDOCTOR_BENCH_CONTEXT"); d != "" {
+		dirs = append(dirs, d)
+	}
+	for _, dir := range dirs {
+		for _, ign := range []*Dockerignore{nil, ignoreOf("*.md\nnode_modules/pkg\n")} {
+			cf := walkContextSized(newOSLister(dir), ign, MaxContextEntries)
+			want := map[string]DirStat{}
+			for _, f := range cf.Files {
+				if !f.Regular() || f.Excluded {
+					continue
+				}
+				for d := filepath.ToSlash(filepath.Dir(f.Path)); d != "."; d = filepath.ToSlash(filepath.Dir(d)) {
+					s := want[d]
+					s.Path = d
+					s.Files++
+					s.Bytes += f.Size
+					want[d] = s
+				}
+			}
+			got := map[string]DirStat{}
+			for k, v := range cf.SentDirs() {
+				got[k] = *v
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: SentDirs has %d directories, want %d", dir, len(got), len(want))
+				for k, v := range want {
+					if got[k] != v {
+						t.Errorf("%q: got %+v, want %+v", k, got[k], v)
+						break
+					}
+				}
+			}
+		}
+	}
+}
