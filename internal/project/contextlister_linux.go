@@ -77,7 +77,7 @@ func (l linuxLister) Close(h dirHandle) {
 	}
 }
 
-// Read reads every entry of h. As os.ReadDir, entries with inode 0 are
+// Read reads every entry of h, or stops past b.limit. As os.ReadDir, entries with inode 0 are
 // skipped, an entry that disappears before its type is read is skipped,
 // and an error after some entries were read ends the directory without
 // an error.
@@ -104,6 +104,9 @@ func (l linuxLister) Read(h dirHandle, b *dirBatch) error {
 				return nil
 			}
 			return err
+		}
+		if b.limit > 0 && b.len() > b.limit {
+			return nil // a directory larger than the whole listing
 		}
 	}
 }

@@ -61,6 +61,9 @@ type dirBatch struct {
 	types []fs.FileMode
 	// buf is the lister's own buffer (getdents).
 	buf []byte
+	// limit is how many entries are enough: a lister may stop reading
+	// a directory past it (the walk would drop the rest).
+	limit int
 	// idx and paths are the walker's.
 	idx   []int32
 	paths []byte
@@ -564,6 +567,7 @@ func (w *walker) dir(h dirHandle, rel string, parent patternmatcher.MatchInfo, e
 	}
 	b := w.batches.Get().(*dirBatch)
 	b.reset()
+	b.limit = int(min(w.max, 1<<30)) + 1
 	if err := w.lister.Read(h, b); err != nil {
 		w.lister.Close(h)
 		w.batches.Put(b)
