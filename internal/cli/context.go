@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -248,35 +247,49 @@ func exclusions(files *project.ContextFiles) exclusionSummary {
 }
 
 func writeLargest(b *strings.Builder, files *project.ContextFiles, n int) {
+	// The n largest sent files, kept sorted (size descending, then path)
+	// as the listing goes by: no sort of every file.
+	larger := func(x, y project.ContextFile) bool {
+		if x.Size != y.Size {
+			return x.Size > y.Size
+		}
+		return x.Path < y.Path
+	}
 	var sent []project.ContextFile
-	dirs := map[string]int64{}
-	counts := map[string]int{}
+	if n > 64 { // a long list: sort them all
+		for _, f := range files.Files {
+			if f.Regular() && !f.Excluded {
+				sent = append(sent, f)
+			}
+		}
+		sort.Slice(sent, func(i, j int) bool { return larger(sent[i], sent[j]) })
+		sent = sent[:min(n, len(sent))]
+	}
 	for _, f := range files.Files {
-		if !f.Regular() || f.Excluded {
+		if n > 64 || !f.Regular() || f.Excluded {
 			continue
 		}
-		sent = append(sent, f)
-		for d := path.Dir(f.Path); d != "."; d = path.Dir(d) {
-			dirs[d] += f.Size
-			counts[d]++
+		if len(sent) == n && !larger(f, sent[n-1]) {
+			continue
 		}
+		i := sort.Search(len(sent), func(i int) bool { return larger(f, sent[i]) })
+		if len(sent) < n {
+			sent = append(sent, project.ContextFile{})
+		}
+		copy(sent[i+1:], sent[i:])
+		sent[i] = f
 	}
 	if len(sent) == 0 {
 		return
 	}
-	sort.Slice(sent, func(i, j int) bool {
-		if sent[i].Size != sent[j].Size {
-			return sent[i].Size > sent[j].Size
-		}
-		return sent[i].Path < sent[j].Path
-	})
 	b.WriteString("  largest files:\n")
-	for _, f := range sent[:min(n, len(sent))] {
+	for _, f := range sent {
 		fmt.Fprintf(b, "    %9s  %s\n", project.HumanBytes(f.Size), quotePath(f.Path))
 	}
 	// Top-level directories, the way du -s * reads.
+	stats := files.SentDirs()
 	var top []string
-	for d := range dirs {
+	for d := range stats {
 		if !strings.Contains(d, "/") {
 			top = append(top, d)
 		}
@@ -285,14 +298,14 @@ func writeLargest(b *strings.Builder, files *project.ContextFiles, n int) {
 		return
 	}
 	sort.Slice(top, func(i, j int) bool {
-		if dirs[top[i]] != dirs[top[j]] {
-			return dirs[top[i]] > dirs[top[j]]
+		if stats[top[i]].Bytes != stats[top[j]].Bytes {
+			return stats[top[i]].Bytes > stats[top[j]].Bytes
 		}
 		return top[i] < top[j]
 	})
 	b.WriteString("  largest directories:\n")
 	for _, d := range top[:min(n, len(top))] {
-		fmt.Fprintf(b, "    %9s  %s/ (%s)\n", project.HumanBytes(dirs[d]), quotePath(d), plural(counts[d], "file", "files"))
+		fmt.Fprintf(b, "    %9s  %s/ (%s)\n", project.HumanBytes(stats[d].Bytes), quotePath(d), plural(stats[d].Files, "file", "files"))
 	}
 }
 

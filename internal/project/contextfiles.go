@@ -3,16 +3,12 @@ package project
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
-
-	"github.com/moby/patternmatcher"
 )
 
 // ContextFile is one entry of a build context: a file, a directory, a
@@ -71,6 +67,10 @@ type ContextFiles struct {
 	// listing then excludes nothing).
 	Ignore *Dockerignore
 
+	// groups are the listed regular files by directory, for the sizing
+	// pass.
+	groups []fileGroup
+
 	byFold     map[string][]int
 	lookupOnce sync.Once
 	dirs       map[string]*DirStat
@@ -126,21 +126,33 @@ func (c *BuildContext) Listing() *ContextFiles {
 // in parallel) and the files the process cannot read, once. It is nil for
 // a remote context, for a context that was not loaded from disk, and when
 // the context directory itself is missing or not a directory (the build
-// fails on its own then).
+// fails on its own then). Asked before Listing, it lists and sizes in one
+// walk (on Linux), and Listing is then that walk without the sizes.
 func (c *BuildContext) Files() *ContextFiles {
-	cf := c.Listing()
-	if cf == nil {
+	if c == nil || c.index == nil {
 		return nil
 	}
 	c.index.sizeOnce.Do(func() {
+		listed := false
+		c.index.once.Do(func() {
+			listed = true
+			sized := walkContextSized(c.index.lister, c.index.ignore, MaxContextEntries)
+			if sized != nil {
+				c.index.files = sized.withoutSizes()
+				c.index.sized = sized
+			}
+		})
+		cf := c.index.files
+		if listed || cf == nil {
+			return
+		}
 		sized := &ContextFiles{
 			Files:      slices.Clone(cf.Files),
-			TotalSize:  cf.TotalSize,
-			SentSize:   cf.SentSize,
 			SentFiles:  cf.SentFiles,
 			Truncated:  cf.Truncated,
 			Unreadable: slices.Clone(cf.Unreadable),
 			Ignore:     cf.Ignore,
+			groups:     cf.groups,
 		}
 		sized.fillSizes(c.index.lister)
 		c.index.sized = sized
@@ -167,257 +179,23 @@ func newContextIndex(fsys fs.FS) *contextIndex {
 	return &contextIndex{lister: fsLister{fsys}}
 }
 
-// dirLister reads one directory of a context; the path is slash-separated
-// and relative to the context ("." for the context itself).
-type dirLister interface {
-	// ReadDir lists a directory's entries with their types (no stat).
-	ReadDir(dir string) ([]dirEntry, error)
-	// StatFiles reads the metadata of regular files of one directory.
-	StatFiles(dir string, names []string, out []fileStat)
-	// Root checks that the context itself is a directory.
-	Root() error
-}
-
-// dirEntry is one entry of a directory: its name and type.
-type dirEntry struct {
-	name string
-	typ  fs.FileMode
-}
-
-// fileStat is what the sizing pass learns of a regular file: its size,
-// whether the process can read it, or why its metadata could not be read.
-type fileStat struct {
-	size       int64
-	unreadable bool
-	// typ is set when the file turned out not to be regular (replaced
-	// since the listing).
-	typ fs.FileMode
-	err error
-}
-
-// osLister reads the context from the operating system. Unlike os.DirFS it
-// accepts every name the file system holds (invalid UTF-8 included) and
-// does not sort; a file's metadata is read relative to its open directory
-// (fstatat on Unix), which spares the kernel a path lookup.
-type osLister struct {
-	root string
-	ids  processIDs
-}
-
-func newOSLister(root string) osLister { return osLister{root: root, ids: currentIDs()} }
-
-func (l osLister) Root() error {
-	fi, err := os.Stat(l.root)
-	if err == nil && !fi.IsDir() {
-		return errors.New("not a directory")
-	}
-	return err
-}
-
-func (l osLister) ReadDir(dir string) ([]dirEntry, error) {
-	f, err := os.Open(filepath.Join(l.root, filepath.FromSlash(dir)))
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	// os reads the types from the directory itself (an lstat only where
-	// the file system does not say).
-	des, err := f.ReadDir(-1)
-	if err != nil && len(des) == 0 {
-		return nil, err
-	}
-	out := make([]dirEntry, len(des))
-	for i, d := range des {
-		out[i] = dirEntry{name: d.Name(), typ: d.Type()}
-	}
-	return out, nil
-}
-
-func (l osLister) StatFiles(dir string, names []string, out []fileStat) {
-	f, err := os.Open(filepath.Join(l.root, filepath.FromSlash(dir)))
-	if err != nil {
-		for i := range out {
-			out[i].err = err
-		}
-		return
-	}
-	defer f.Close()
-	for i, n := range names {
-		statAt(f, n, &out[i], l.ids)
-	}
-}
-
-// fsLister reads the context from an fs.FS (tests).
-type fsLister struct{ fsys fs.FS }
-
-func (l fsLister) Root() error {
-	fi, err := fs.Stat(l.fsys, ".")
-	if err == nil && !fi.IsDir() {
-		return errors.New("not a directory")
-	}
-	return err
-}
-
-func (l fsLister) ReadDir(dir string) ([]dirEntry, error) {
-	des, err := fs.ReadDir(l.fsys, dir)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]dirEntry, len(des))
-	for i, d := range des {
-		out[i] = dirEntry{name: d.Name(), typ: d.Type()}
-	}
-	return out, nil
-}
-
-func (l fsLister) StatFiles(dir string, names []string, out []fileStat) {
-	des, _ := fs.ReadDir(l.fsys, dir)
-	byName := map[string]fs.DirEntry{}
-	for _, d := range des {
-		byName[d.Name()] = d
-	}
-	for i, n := range names {
-		d, ok := byName[n]
-		if !ok {
-			out[i].err = fs.ErrNotExist
-			continue
-		}
-		fi, err := d.Info()
-		switch {
-		case err != nil:
-			out[i].err = err
-		case !fi.Mode().IsRegular():
-			out[i].typ = fi.Mode().Type()
-		default:
-			out[i].size = fi.Size()
-		}
-	}
-}
-
-// listContext lists fsys with no ignore file (tests).
-func listContext(fsys fs.FS, maxEntries int) *ContextFiles {
-	cf := walkContext(fsLister{fsys}, nil, maxEntries)
-	if cf != nil {
-		cf.fillSizes(fsLister{fsys})
-	}
-	return cf
-}
-
-// walkParallelism is how many directories are read at once. Listing is
-// system calls (getdents, lstat), not CPU, so it is more than the cores.
-const walkParallelism = 8
-
-// walker is one walk of a context. Directories are read in parallel (at
-// most walkParallelism at a time, the rest inline); each directory's
-// entries are added under mu in one batch.
-type walker struct {
-	lister dirLister
-	ignore *Dockerignore
-	// matchers are patternmatcher.PatternMatchers over the ignore file's
-	// patterns: a PatternMatcher compiles lazily and is not safe for
-	// concurrent use, so each goroutine borrows its own.
-	matchers sync.Pool
-	// prefixOnlyExceptions and exceptionPrefixes decide, as fsutil does,
-	// whether an excluded directory can be skipped: only when every "!"
-	// exception is a literal path (no wildcard before a trailing /** or
-	// /*), and none of them lies inside the directory.
-	prefixOnlyExceptions bool
-	hasExceptions        bool
-	exceptionPrefixes    []string
-
-	max   int64
-	count atomic.Int64
-	sem   chan struct{}
-	wg    sync.WaitGroup
-
-	mu sync.Mutex
-	// dirs holds each listed directory's entries, by directory path;
-	// they are put in path order at the end (see assemble).
-	dirs       map[string][]ContextFile
-	listed     int
-	unreadable []UnreadableDir
-	truncated  atomic.Bool
-}
-
-// walkContext lists a context without following symlinks (a link loop or
-// a link out of the context is listed as a link and never entered),
-// applying ignore as the engine does: an excluded directory is entered
-// only when an exception could re-include something inside it. Unreadable
-// entries are recorded, never fatal.
-func walkContext(l dirLister, ignore *Dockerignore, maxEntries int) *ContextFiles {
-	if err := l.Root(); err != nil {
-		return nil
-	}
-	w := &walker{lister: l, max: int64(maxEntries), sem: make(chan struct{}, walkParallelism), dirs: map[string][]ContextFile{}}
-	if ignore != nil && ignore.Err == nil && len(ignore.Patterns) > 0 {
-		w.ignore = ignore
-		patterns := make([]string, len(ignore.Patterns))
-		for i, p := range ignore.Patterns {
-			patterns[i] = p.Pattern
-		}
-		w.matchers.New = func() any {
-			pm, _ := patternmatcher.New(patterns) // valid: ParseDockerignore checked them
-			return pm
-		}
-		w.prefixOnlyExceptions = true
-		for _, p := range ignore.Patterns {
-			if !p.Exclusion {
-				continue
-			}
-			w.hasExceptions = true
-			lit := patternWithoutTrailingGlob(strings.TrimPrefix(p.Pattern, "!"))
-			if strings.ContainsAny(lit, `*[]?^\`) {
-				w.prefixOnlyExceptions = false
-			}
-			w.exceptionPrefixes = append(w.exceptionPrefixes, lit+"/")
-		}
-	}
-	w.dir(".", patternmatcher.MatchInfo{}, false)
-	w.wg.Wait()
-
-	cf := &ContextFiles{Files: make([]ContextFile, 0, w.listed), Unreadable: w.unreadable, Truncated: w.truncated.Load(), Ignore: w.ignore}
-	cf.Files = w.assemble(cf.Files, ".")
-	sort.Slice(cf.Unreadable, func(i, j int) bool { return cf.Unreadable[i].Path < cf.Unreadable[j].Path })
-	for _, f := range cf.Files {
-		if f.Regular() && !f.Excluded {
-			cf.SentFiles++
-		}
-	}
-	return cf
-}
-
 // fillSizes reads the sizes of the listed regular files, directory by
-// directory, walkParallelism directories at a time, records the files
-// that cannot be read, and sums TotalSize and SentSize.
+// directory (the groups the walk recorded), walkParallelism directories
+// at a time, records the files that cannot be read, and sums TotalSize
+// and SentSize.
 func (cf *ContextFiles) fillSizes(l dirLister) {
-	type group struct {
-		dir   string
-		index []int
-	}
-	var groups []group
-	at := map[string]int{}
-	for i, f := range cf.Files {
-		if !f.Regular() {
-			continue
-		}
-		dir := path.Dir(f.Path)
-		g, ok := at[dir]
-		if !ok {
-			g = len(groups)
-			at[dir] = g
-			groups = append(groups, group{dir: dir})
-		}
-		groups[g].index = append(groups[g].index, i)
-	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	next := make(chan group)
-	for w := 0; w < min(walkParallelism, len(groups)); w++ {
+	next := make(chan fileGroup, walkParallelism)
+	for w := 0; w < min(walkParallelism, len(cf.groups)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var names []string
+			var stats []fileStat
 			for g := range next {
-				bad := cf.sizeGroup(l, g.dir, g.index)
+				var bad []UnreadableDir
+				names, stats, bad = cf.sizeGroup(l, g, names, stats)
 				if len(bad) > 0 {
 					mu.Lock()
 					cf.Unreadable = append(cf.Unreadable, bad...)
@@ -426,35 +204,35 @@ func (cf *ContextFiles) fillSizes(l dirLister) {
 			}
 		}()
 	}
-	for _, g := range groups {
+	for _, g := range cf.groups {
 		next <- g
 	}
 	close(next)
 	wg.Wait()
 	sort.Slice(cf.Unreadable, func(i, j int) bool { return cf.Unreadable[i].Path < cf.Unreadable[j].Path })
-	cf.SentFiles = 0
-	for _, f := range cf.Files {
-		if f.Regular() {
-			cf.TotalSize += f.Size
-			if !f.Excluded {
-				cf.SentSize += f.Size
-				cf.SentFiles++
-			}
-		}
-	}
+	cf.sum()
 }
 
-// sizeGroup sizes the files at index (all in directory dir) and returns
-// the ones that cannot be read.
-func (cf *ContextFiles) sizeGroup(l dirLister, dir string, index []int) []UnreadableDir {
-	names := make([]string, len(index))
-	for k, i := range index {
-		names[k] = path.Base(cf.Files[i].Path)
+// sizeGroup sizes the files of group g and returns the ones that cannot
+// be read; names and stats are buffers to reuse.
+func (cf *ContextFiles) sizeGroup(l dirLister, g fileGroup, names []string, stats []fileStat) ([]string, []fileStat, []UnreadableDir) {
+	prefix := 0
+	if g.dir != "." {
+		prefix = len(g.dir) + 1
 	}
-	stats := make([]fileStat, len(index))
-	l.StatFiles(dir, names, stats)
+	names = names[:0]
+	for _, i := range g.index {
+		names = append(names, cf.Files[i].Path[prefix:])
+	}
+	if cap(stats) < len(g.index) {
+		stats = make([]fileStat, len(g.index))
+	} else {
+		stats = stats[:len(g.index)]
+		clear(stats)
+	}
+	l.StatFiles(g.dir, names, stats)
 	var bad []UnreadableDir
-	for k, i := range index {
+	for k, i := range g.index {
 		f := &cf.Files[i]
 		st := stats[k]
 		switch {
@@ -473,138 +251,7 @@ func (cf *ContextFiles) sizeGroup(l dirLister, dir string, index []int) []Unread
 			}
 		}
 	}
-	return bad
-}
-
-// assemble appends the entries of dir and of its subdirectories to out
-// in path order, sorting each directory on its own: a directory's entry
-// sorts by its name, its contents by its name and "/" (so "a" < "a.txt" <
-// "a/x", as the full paths compare).
-func (w *walker) assemble(out []ContextFile, dir string) []ContextFile {
-	entries := w.dirs[dir]
-	type item struct {
-		key   string
-		entry int  // index in entries
-		sub   bool // the contents of that directory
-	}
-	items := make([]item, 0, len(entries)+8)
-	for i, e := range entries {
-		name := e.Path[strings.LastIndexByte(e.Path, '/')+1:]
-		items = append(items, item{key: name, entry: i})
-		if e.Dir {
-			if _, ok := w.dirs[e.Path]; ok {
-				items = append(items, item{key: name + "/", entry: i, sub: true})
-			}
-		}
-	}
-	slices.SortFunc(items, func(a, b item) int { return strings.Compare(a.key, b.key) })
-	for _, it := range items {
-		if it.sub {
-			out = w.assemble(out, entries[it.entry].Path)
-		} else {
-			out = append(out, entries[it.entry])
-		}
-	}
-	return out
-}
-
-// patternWithoutTrailingGlob is fsutil's helper of the same name: the
-// pattern without a trailing "/**" or "/*".
-func patternWithoutTrailingGlob(p string) string {
-	p = strings.TrimSuffix(p, "/**")
-	return strings.TrimSuffix(p, "/*")
-}
-
-// canSkip reports whether an excluded directory need not be entered
-// (fsutil's filterFS.Walk optimisation, the engine's own rule).
-func (w *walker) canSkip(dir string) bool {
-	if !w.prefixOnlyExceptions {
-		return false
-	}
-	if !w.hasExceptions {
-		return true
-	}
-	dirSlash := dir + "/"
-	for _, p := range w.exceptionPrefixes {
-		if strings.HasPrefix(p, dirSlash) {
-			return false
-		}
-	}
-	return true
-}
-
-// dir lists one directory; excluded says .dockerignore excludes it (an
-// unreadable excluded directory does not fail the build: fsutil skips
-// permission errors on excluded entries).
-func (w *walker) dir(rel string, parent patternmatcher.MatchInfo, excluded bool) {
-	if w.truncated.Load() {
-		return
-	}
-	entries, err := w.lister.ReadDir(rel)
-	if err != nil {
-		w.mu.Lock()
-		w.unreadable = append(w.unreadable, UnreadableDir{Path: rel, Err: errText(err), Excluded: excluded})
-		w.mu.Unlock()
-		return
-	}
-	var pm *patternmatcher.PatternMatcher
-	if w.ignore != nil {
-		pm = w.matchers.Get().(*patternmatcher.PatternMatcher)
-		defer w.matchers.Put(pm)
-	}
-	type subdir struct {
-		path     string
-		info     patternmatcher.MatchInfo
-		excluded bool
-	}
-	var subdirs []subdir
-	local := make([]ContextFile, 0, len(entries))
-	for _, e := range entries {
-		if w.count.Add(1) > w.max {
-			w.truncated.Store(true)
-			break
-		}
-		p := e.name
-		if rel != "." {
-			p = rel + "/" + p
-		}
-		t := e.typ
-		f := ContextFile{Path: p, Dir: t.IsDir(), Symlink: t&fs.ModeSymlink != 0}
-		var info patternmatcher.MatchInfo
-		if pm != nil {
-			m, mi, err := pm.MatchesUsingParentResults(p, parent)
-			f.Excluded = m && err == nil
-			info = mi
-		}
-		switch {
-		case f.Dir:
-			if f.Excluded && w.canSkip(p) {
-				f.Pruned = true
-			} else {
-				subdirs = append(subdirs, subdir{p, info, f.Excluded})
-			}
-		case f.Symlink:
-		case t != 0:
-			f.Special = specialKind(t)
-		}
-		local = append(local, f)
-	}
-	w.mu.Lock()
-	w.dirs[rel] = local
-	w.listed += len(local)
-	w.mu.Unlock()
-	for _, s := range subdirs {
-		select {
-		case w.sem <- struct{}{}:
-			w.wg.Add(1)
-			go func(s subdir) {
-				defer func() { <-w.sem; w.wg.Done() }()
-				w.dir(s.path, s.info, s.excluded)
-			}(s)
-		default:
-			w.dir(s.path, s.info, s.excluded)
-		}
-	}
+	return names, stats, bad
 }
 
 func specialKind(t fs.FileMode) string {
@@ -652,22 +299,66 @@ func (cf *ContextFiles) SentDirs() map[string]*DirStat {
 	}
 	cf.dirsOnce.Do(func() {
 		cf.dirs = map[string]*DirStat{}
+		// Files is in path order, so everything under "a/" is one run:
+		// a stack of the current file's directories, each file counted
+		// in its own directory, and a directory's sums added to its
+		// parent's when the run ends.
+		var stack []*DirStat
+		pop := func() {
+			top := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if len(stack) > 0 {
+				parent := stack[len(stack)-1]
+				parent.Files += top.Files
+				parent.Bytes += top.Bytes
+			}
+		}
 		for _, f := range cf.Files {
 			if !f.Regular() || f.Excluded {
 				continue
 			}
-			for d := path.Dir(f.Path); d != "."; d = path.Dir(d) {
-				s := cf.dirs[d]
-				if s == nil {
-					s = &DirStat{Path: d}
-					cf.dirs[d] = s
-				}
-				s.Files++
-				s.Bytes += f.Size
+			slash := strings.LastIndexByte(f.Path, '/')
+			if slash < 0 {
+				continue
 			}
+			dir := f.Path[:slash]
+			for len(stack) > 0 && !isDirOrAncestor(stack[len(stack)-1].Path, dir) {
+				pop()
+			}
+			// Push the directories between the top and dir.
+			for {
+				start := 0
+				if len(stack) > 0 {
+					start = len(stack[len(stack)-1].Path) + 1
+				}
+				if start > len(dir) {
+					break
+				}
+				end := strings.IndexByte(dir[start:], '/')
+				if end < 0 {
+					end = len(dir)
+				} else {
+					end += start
+				}
+				s := &DirStat{Path: dir[:end]}
+				cf.dirs[s.Path] = s
+				stack = append(stack, s)
+			}
+			top := stack[len(stack)-1]
+			top.Files++
+			top.Bytes += f.Size
+		}
+		for len(stack) > 0 {
+			pop()
 		}
 	})
 	return cf.dirs
+}
+
+// isDirOrAncestor reports whether directory d is dir or one of its
+// ancestors.
+func isDirOrAncestor(d, dir string) bool {
+	return len(dir) >= len(d) && dir[:len(d)] == d && (len(dir) == len(d) || dir[len(d)] == '/')
 }
 
 // CleanContextPath turns a COPY source or an ignore-file path into the

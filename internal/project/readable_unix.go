@@ -19,8 +19,13 @@ func currentIDs() processIDs { return processIDs{uid: os.Geteuid(), gid: os.Gete
 // (fstatat, no path lookup from the root), and whether the process may
 // read it.
 func statAt(dir *os.File, name string, e *fileStat, ids processIDs) {
+	statFD(int(dir.Fd()), name, e, ids)
+}
+
+// statFD is statAt with the directory's file descriptor.
+func statFD(dirfd int, name string, e *fileStat, ids processIDs) {
 	var st unix.Stat_t
-	if err := unix.Fstatat(int(dir.Fd()), name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
+	if err := unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 		e.err = &fs.PathError{Op: "fstatat", Path: name, Err: err}
 		return
 	}

@@ -1,6 +1,7 @@
 package project
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -18,25 +19,62 @@ func benchContext(b *testing.B) string {
 }
 
 // BenchmarkContextWalk is Listing: names, types and .dockerignore, the
-// information `find DIR -type f` has.
+// information `find DIR -type f` has. cpu-ms/op is the process's CPU time
+// (user + system, every thread) per walk.
 func BenchmarkContextWalk(b *testing.B) {
 	dir := benchContext(b)
+	benchWalk(b, func() *ContextFiles { return walkContext(newOSLister(dir), nil, MaxContextEntries) })
+}
+
+// BenchmarkContextWalkWorkers is BenchmarkContextWalk with 1 to 8
+// directories read at once, and with the portable lister (package os).
+func BenchmarkContextWalkWorkers(b *testing.B) {
+	dir := benchContext(b)
+	for _, workers := range []int{1, 2, 4, 8} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			benchWalk(b, func() *ContextFiles { return walkContextN(newOSLister(dir), nil, MaxContextEntries, workers) })
+		})
+		b.Run(fmt.Sprintf("portable/workers=%d", workers), func(b *testing.B) {
+			benchWalk(b, func() *ContextFiles { return walkContextN(newPortableLister(dir), nil, MaxContextEntries, workers) })
+		})
+	}
+}
+
+func benchWalk(b *testing.B, walk func() *ContextFiles) {
+	b.ReportAllocs()
+	cpu0, ok := processCPU()
+	var cf *ContextFiles
 	for b.Loop() {
-		cf := walkContext(newOSLister(dir), nil, MaxContextEntries)
-		b.ReportMetric(float64(len(cf.Files)), "entries")
+		cf = walk()
+	}
+	b.ReportMetric(float64(len(cf.Files)), "entries")
+	if cpu1, ok1 := processCPU(); ok && ok1 {
+		b.ReportMetric(float64((cpu1-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	}
 }
 
 // BenchmarkContextWalkSized is Files: the walk and the size of every
-// file, the information `find DIR -type f -printf '%s'` has.
+// file, the information `find DIR -type f -printf '%s'` has, in one walk
+// (Files asked first).
 func BenchmarkContextWalkSized(b *testing.B) {
 	dir := benchContext(b)
-	for b.Loop() {
+	benchWalk(b, func() *ContextFiles {
+		cf := walkContextSized(newOSLister(dir), nil, MaxContextEntries)
+		b.ReportMetric(float64(cf.TotalSize)/(1<<20), "MiB")
+		return cf
+	})
+}
+
+// BenchmarkContextWalkSizedAfterListing is Files asked after Listing: the
+// names walk, then the sizing pass that opens each directory again.
+func BenchmarkContextWalkSizedAfterListing(b *testing.B) {
+	dir := benchContext(b)
+	benchWalk(b, func() *ContextFiles {
 		l := newOSLister(dir)
 		cf := walkContext(l, nil, MaxContextEntries)
 		cf.fillSizes(l)
-		b.ReportMetric(float64(cf.TotalSize)/(1<<20), "MiB")
-	}
+		return cf
+	})
 }
 
 // BenchmarkScanContext reads and scans for secrets every file of the
