@@ -204,20 +204,29 @@ func (s *buildState) apply(df *project.Dockerfile, cmd instructions.Command) []b
 		}
 		return []builtPath{{path: abs, what: fmt.Sprintf("files copied from %s", c.From), df: df, rng: rng}}
 	case *instructions.RunCommand:
-		script := strings.Join(c.CmdLine, " ")
-		if !c.PrependShell {
-			script = shellJoin(c.CmdLine)
+		// The script as the shell reads it (mvdan.cc/sh, shared with the
+		// DF rules): commands in source order, nested ones (sh -c, $(...))
+		// included, wrappers (sudo, env, exec, nice...) taken off.
+		rs := df.RunScript(c)
+		if rs == nil || rs.Err != nil {
+			return nil // the build stops on a script the shell cannot parse
 		}
-		for _, f := range c.Files {
-			script += "\n" + f.Data
+		cmds := make([][]string, 0, len(rs.Commands))
+		for _, sc := range rs.Commands {
+			words := make([]string, len(sc.Args))
+			for i, w := range sc.Args {
+				words[i] = w.Value
+			}
+			cmds = append(cmds, words)
 		}
-		return s.runPaths(script, df, rng)
+		return s.runPaths(cmds, df, rng)
 	}
 	return nil
 }
 
-// runPaths recognises the commands of a RUN script that fill a directory.
-func (s *buildState) runPaths(script string, df *project.Dockerfile, rng finding.Range) []builtPath {
+// runPaths recognises the commands of a RUN script (each one's words) that
+// fill a directory.
+func (s *buildState) runPaths(cmds [][]string, df *project.Dockerfile, rng finding.Range) []builtPath {
 	var out []builtPath
 	dir := s.workdir
 	add := func(p, what string, outputs ...string) {
@@ -225,8 +234,7 @@ func (s *buildState) runPaths(script string, df *project.Dockerfile, rng finding
 			out = append(out, builtPath{path: abs, what: what, outputs: outputs, df: df, rng: rng})
 		}
 	}
-	for _, words := range shellCommands(script) {
-		words = stripCommandPrefix(words)
+	for _, words := range cmds {
 		if len(words) == 0 {
 			continue
 		}
@@ -428,92 +436,6 @@ func anonVolumeEdit(v volumeItem, paths []string) (finding.Edit, bool) {
 	}
 	at := finding.Pos{Line: n.Line, Col: 1}
 	return finding.Edit{Range: finding.Range{File: src.Path, Start: at, End: at}, NewText: b.String()}, true
-}
-
-// shellCommands splits a shell script into simple commands (at unquoted
-// &&, ||, ;, |, &, newlines and parentheses) and each into words, quotes
-// removed. It is not a shell parser: enough to recognise package-manager
-// and build commands.
-func shellCommands(script string) [][]string {
-	var cmds [][]string
-	var words []string
-	var w strings.Builder
-	inWord := false
-	flushWord := func() {
-		if inWord {
-			words = append(words, w.String())
-			w.Reset()
-			inWord = false
-		}
-	}
-	flushCmd := func() {
-		flushWord()
-		if len(words) > 0 {
-			cmds = append(cmds, words)
-			words = nil
-		}
-	}
-	var quote byte
-	for i := 0; i < len(script); i++ {
-		ch := script[i]
-		switch {
-		case quote == '\'':
-			if ch == '\'' {
-				quote = 0
-			} else {
-				w.WriteByte(ch)
-			}
-		case quote == '"':
-			switch {
-			case ch == '"':
-				quote = 0
-			case ch == '\\' && i+1 < len(script):
-				i++
-				w.WriteByte(script[i])
-			default:
-				w.WriteByte(ch)
-			}
-		case ch == '\'' || ch == '"':
-			quote, inWord = ch, true
-		case ch == '\\' && i+1 < len(script):
-			i++
-			if script[i] != '\n' {
-				w.WriteByte(script[i])
-				inWord = true
-			}
-		case ch == '#' && !inWord:
-			for i < len(script) && script[i] != '\n' {
-				i++
-			}
-			flushCmd()
-		case strings.IndexByte("&|;\n()", ch) >= 0:
-			flushCmd()
-		case ch == ' ' || ch == '\t' || ch == '\r':
-			flushWord()
-		default:
-			w.WriteByte(ch)
-			inWord = true
-		}
-	}
-	flushCmd()
-	return cmds
-}
-
-// stripCommandPrefix drops VAR=value assignments and wrappers (sudo, env,
-// exec, time, nice) before the command name.
-func stripCommandPrefix(words []string) []string {
-	for len(words) > 0 {
-		w := words[0]
-		switch {
-		case strings.Contains(w, "=") && !strings.HasPrefix(w, "-") && !strings.HasPrefix(w, "="):
-			words = words[1:]
-		case isOneOf(w, "sudo", "env", "exec", "time", "nice", "command"):
-			words = words[1:]
-		default:
-			return words
-		}
-	}
-	return words
 }
 
 func isOneOf(s string, set ...string) bool {
