@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/envdoctor/envdoctor/internal/benchgen"
+	"github.com/envdoctor/envdoctor/internal/cputime"
 	"github.com/envdoctor/envdoctor/internal/project"
 	"github.com/envdoctor/envdoctor/rules"
 )
@@ -46,7 +47,7 @@ func BenchmarkDockerfile2000(b *testing.B) {
 	orig := p.Dockerfiles[0]
 	df := dfRules()
 	b.ReportAllocs()
-	cpu0, ok := processCPU()
+	cpu0, ok := cputime.Process()
 	for b.Loop() {
 		d := project.ParseDockerfile(orig.Path, orig.Source)
 		d.Context, d.Services = orig.Context, orig.Services
@@ -54,7 +55,7 @@ func BenchmarkDockerfile2000(b *testing.B) {
 		p.Dockerfiles[0] = d
 		rules.Run(p, df)
 	}
-	if cpu1, ok1 := processCPU(); ok && ok1 {
+	if cpu1, ok1 := cputime.Process(); ok && ok1 {
 		b.ReportMetric(float64((cpu1-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 	}
 }
@@ -65,13 +66,13 @@ func BenchmarkDockerfile2000(b *testing.B) {
 func BenchmarkDockerfile2000Parse(b *testing.B) {
 	src := project.NewSource("Dockerfile", []byte(benchgen.Dockerfile(2000)))
 	b.ReportAllocs()
-	cpu0, ok := processCPU()
+	cpu0, ok := cputime.Process()
 	for b.Loop() {
 		if d := project.ParseDockerfile("Dockerfile", src); d.ParseError != nil {
 			b.Fatal(d.ParseError.Message)
 		}
 	}
-	if cpu1, ok1 := processCPU(); ok && ok1 {
+	if cpu1, ok1 := cputime.Process(); ok && ok1 {
 		b.ReportMetric(float64((cpu1-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 	}
 }

@@ -2,12 +2,13 @@ package cli
 
 import (
 	"context"
-	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"io"
 	"strings"
 	"testing"
 
 	"github.com/envdoctor/envdoctor/internal/benchgen"
+	"github.com/envdoctor/envdoctor/internal/cputime"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
 
 // BenchmarkLintDockerfile2000 lints a generated Dockerfile of 2,000
@@ -25,13 +26,13 @@ func BenchmarkLintDockerfile2000(b *testing.B) {
 		IsTerminal: func(io.Writer) bool { return false },
 	}
 	b.ReportAllocs()
-	cpu0, ok := processCPU()
+	cpu0, ok := cputime.Process()
 	for b.Loop() {
 		if code := Run(context.Background(), []string{"lint"}, env); code == ExitError {
 			b.Fatalf("exit %d", code)
 		}
 	}
-	if cpu1, ok1 := processCPU(); ok && ok1 {
+	if cpu1, ok1 := cputime.Process(); ok && ok1 {
 		b.ReportMetric(float64((cpu1-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	}
 }

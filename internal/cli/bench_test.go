@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/envdoctor/envdoctor/internal/benchgen"
+	"github.com/envdoctor/envdoctor/internal/cputime"
 )
 
 // BenchmarkLintExample measures the whole in-process `envdoctor lint` of the
@@ -72,13 +73,13 @@ func benchLintGenerated(b *testing.B, services int) {
 		IsTerminal: func(io.Writer) bool { return false },
 	}
 	b.ReportAllocs()
-	cpu0, ok := processCPU()
+	cpu0, ok := cputime.Process()
 	for b.Loop() {
 		if code := Run(context.Background(), []string{"lint"}, env); code == ExitError {
 			b.Fatalf("exit %d", code)
 		}
 	}
-	if cpu1, ok1 := processCPU(); ok && ok1 {
+	if cpu1, ok1 := cputime.Process(); ok && ok1 {
 		// All the process's threads: the collector's work included.
 		b.ReportMetric(float64((cpu1-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 	}

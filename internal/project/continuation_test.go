@@ -34,6 +34,23 @@ func checkContinuation(t *testing.T, s string) {
 	}
 }
 
+// TestTrimContinuationAlphabet: every line of up to five characters from an
+// alphabet of the cases that matter.
+func TestTrimContinuationAlphabet(t *testing.T) {
+	alphabet := []string{"a", `\`, "`", " ", "\t", "é"}
+	var gen func(prefix string, n int)
+	gen = func(prefix string, n int) {
+		checkContinuation(t, prefix)
+		if n == 0 {
+			return
+		}
+		for _, c := range alphabet {
+			gen(prefix+c, n-1)
+		}
+	}
+	gen("", 5)
+}
+
 func TestTrimContinuation(t *testing.T) {
 	for _, s := range []string{"", "\\", "\\ \t", "RUN a \\", "RUN a\\\\", "RUN a \\\\ ", "`", "a`", "a``", "é\\", "\xff\\", "\\\\", " \\", "a \\ b", "\t`\t"} {
 		checkContinuation(t, s)

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/envdoctor/envdoctor/internal/cputime"
 )
 
 // The walk benchmarks list the context in $ENVDOCTOR_BENCH_CONTEXT (a tree
@@ -42,13 +44,13 @@ func BenchmarkContextWalkWorkers(b *testing.B) {
 
 func benchWalk(b *testing.B, walk func() *ContextFiles) {
 	b.ReportAllocs()
-	cpu0, ok := processCPU()
+	cpu0, ok := cputime.Process()
 	var cf *ContextFiles
 	for b.Loop() {
 		cf = walk()
 	}
 	b.ReportMetric(float64(len(cf.Files)), "entries")
-	if cpu1, ok1 := processCPU(); ok && ok1 {
+	if cpu1, ok1 := cputime.Process(); ok && ok1 {
 		b.ReportMetric(float64((cpu1-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	}
 }
