@@ -3,8 +3,6 @@ package project
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -188,39 +186,14 @@ func (p *Project) scanOne(f *ScannedFile, buf []byte) []byte {
 		return buf
 	}
 	abs := filepath.Join(p.Root, filepath.FromSlash(f.Path))
-	fi, err := os.Lstat(abs)
-	switch {
-	case err != nil:
-		f.Skipped, f.Err = SkipUnreadable, errText(err)
-		return buf
-	case !fi.Mode().IsRegular():
-		f.Skipped = SkipNotRegular
-		return buf
-	case fi.Size() > MaxScanSize:
-		f.Size, f.Skipped = fi.Size(), SkipTooLarge
+	r, buf := readForScan(abs, buf)
+	if r.skipped != "" {
+		f.Size, f.Skipped, f.Err = r.size, r.skipped, r.err
 		return buf
 	}
-	fh, err := os.Open(abs)
-	if err != nil {
-		f.Skipped, f.Err = SkipUnreadable, errText(err)
-		return buf
-	}
-	defer fh.Close()
-	if int64(cap(buf)) < fi.Size()+1 {
-		buf = make([]byte, 0, max(fi.Size()+1, 2*int64(cap(buf)), 4<<10))
-	}
-	// Read at most one byte past the bound: a file that grew is cut.
-	n, err := io.ReadFull(fh, buf[:min(int64(cap(buf)), MaxScanSize+1)])
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF { //nolint:errorlint // io.ReadFull returns these sentinels unwrapped
-		f.Skipped, f.Err = SkipUnreadable, errText(err)
-		return buf
-	}
-	data := buf[:n]
+	data := r.data
+	n := len(data)
 	f.Size = int64(n)
-	if n > MaxScanSize {
-		f.Skipped = SkipTooLarge
-		return buf
-	}
 	if bytes.IndexByte(data[:min(n, 8000)], 0) >= 0 {
 		f.Skipped = SkipBinary
 		return buf
@@ -325,4 +298,22 @@ func HumanBytes(n int64) string {
 		return fmt.Sprintf("%.1f %s", v, units[i])
 	}
 	return fmt.Sprintf("%.0f %s", v, units[i])
+}
+
+// scanRead is what readForScan read of one file: its data (a view of the
+// worker's buffer), or why it was skipped.
+type scanRead struct {
+	data    []byte
+	size    int64
+	skipped SkipReason
+	err     string
+}
+
+// growScanBuffer returns buf with room for size bytes (grown to the largest
+// file a worker reads, doubling).
+func growScanBuffer(buf []byte, size int64) []byte {
+	if int64(cap(buf)) < size {
+		buf = make([]byte, 0, max(size, 2*int64(cap(buf)), 4<<10))
+	}
+	return buf
 }
