@@ -46,53 +46,38 @@ func contextCopies(d *project.Dockerfile) []contextCopy {
 		inFinal[st] = true
 	}
 	var out []contextCopy
-	for si := range d.Stages {
+	walkLocalCopies(d, func(si int, cmd instructions.Command, instr string, sources []string, expand project.Expander) {
 		st := &d.Stages[si]
 		name := st.Name
 		if name == "" {
 			name = "stage " + strconv.Itoa(si)
 		}
-		d.WalkStage(si, func(_ int, cmd instructions.Command, expand project.Expander) {
-			var instr string
-			var sources []string
-			switch c := cmd.(type) {
-			case *instructions.CopyCommand:
-				if c.From != "" {
-					return
-				}
-				instr, sources = "COPY", c.SourcePaths
-			case *instructions.AddCommand:
-				instr, sources = "ADD", c.SourcePaths
-			default:
-				return
+		cc := contextCopy{instr: instr, final: inFinal[st], stage: name, rng: d.InstructionRange(cmd.Location()), text: instr}
+		if in := d.Instruction(cmd.Location()); in != nil {
+			cc.text = shorten(strings.Join(strings.Fields(in.Text), " "), 60)
+		}
+		for _, raw := range sources {
+			if isRemoteSource(raw) {
+				continue
 			}
-			cc := contextCopy{instr: instr, final: inFinal[st], stage: name, rng: d.InstructionRange(cmd.Location()), text: instr}
-			if in := d.Instruction(cmd.Location()); in != nil {
-				cc.text = shorten(strings.Join(strings.Fields(in.Text), " "), 60)
+			expanded, ok := expand(raw)
+			if !ok {
+				cc.unknown = true
+				continue
 			}
-			for _, raw := range sources {
-				if isRemoteSource(raw) {
-					continue
-				}
-				expanded, ok := expand(raw)
-				if !ok {
-					cc.unknown = true
-					continue
-				}
-				if isRemoteSource(expanded) {
-					continue
-				}
-				p := project.CleanContextPath(expanded)
-				if p == "." || p == "*" {
-					cc.whole = true
-				}
-				cc.sources = append(cc.sources, p)
+			if isRemoteSource(expanded) {
+				continue
 			}
-			if len(cc.sources) > 0 || cc.unknown {
-				out = append(out, cc)
+			p := project.CleanContextPath(expanded)
+			if p == "." || p == "*" {
+				cc.whole = true
 			}
-		})
-	}
+			cc.sources = append(cc.sources, p)
+		}
+		if len(cc.sources) > 0 || cc.unknown {
+			out = append(out, cc)
+		}
+	})
 	return out
 }
 

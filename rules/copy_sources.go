@@ -51,48 +51,51 @@ func copySourceList(d *project.Dockerfile) []copySource {
 	return all
 }
 
-func listCopySources(d *project.Dockerfile) []copySource {
-	var out []copySource
+// walkLocalCopies calls fn for each COPY (not --from) and ADD of d, stage
+// by stage, with its sources as written and the stage's expander at it:
+// the instructions that read the build context.
+func walkLocalCopies(d *project.Dockerfile, fn func(si int, cmd instructions.Command, instr string, sources []string, expand project.Expander)) {
 	for si := range d.Stages {
 		d.WalkStage(si, func(_ int, cmd instructions.Command, expand project.Expander) {
-			var instr string
-			var sources []string
 			switch c := cmd.(type) {
 			case *instructions.CopyCommand:
-				if c.From != "" {
-					return
+				if c.From == "" {
+					fn(si, cmd, "COPY", c.SourcePaths, expand)
 				}
-				instr, sources = "COPY", c.SourcePaths
 			case *instructions.AddCommand:
-				instr, sources = "ADD", c.SourcePaths
-			default:
-				return
-			}
-			words := sourceWords(d, cmd.Location(), len(sources))
-			for i, raw := range sources {
-				if isRemoteSource(raw) {
-					continue
-				}
-				expanded, ok := expand(raw)
-				if !ok || expanded == "" || isRemoteSource(expanded) {
-					continue
-				}
-				cs := copySource{instr: instr, raw: raw, path: project.CleanContextPath(expanded),
-					wildcard: project.HasGlobMeta(expanded), loc: cmd.Location(),
-					isDir: strings.HasSuffix(expanded, "/")}
-				if cs.path == "." {
-					continue
-				}
-				if words != nil {
-					cs.word = &words[i]
-					cs.rng = words[i].Range
-				} else {
-					cs.rng = d.InstructionRange(cmd.Location())
-				}
-				out = append(out, cs)
+				fn(si, cmd, "ADD", c.SourcePaths, expand)
 			}
 		})
 	}
+}
+
+func listCopySources(d *project.Dockerfile) []copySource {
+	var out []copySource
+	walkLocalCopies(d, func(_ int, cmd instructions.Command, instr string, sources []string, expand project.Expander) {
+		words := sourceWords(d, cmd.Location(), len(sources))
+		for i, raw := range sources {
+			if isRemoteSource(raw) {
+				continue
+			}
+			expanded, ok := expand(raw)
+			if !ok || expanded == "" || isRemoteSource(expanded) {
+				continue
+			}
+			cs := copySource{instr: instr, raw: raw, path: project.CleanContextPath(expanded),
+				wildcard: project.HasGlobMeta(expanded), loc: cmd.Location(),
+				isDir: strings.HasSuffix(expanded, "/")}
+			if cs.path == "." {
+				continue
+			}
+			if words != nil {
+				cs.word = &words[i]
+				cs.rng = words[i].Range
+			} else {
+				cs.rng = d.InstructionRange(cmd.Location())
+			}
+			out = append(out, cs)
+		}
+	})
 	return out
 }
 
