@@ -1,13 +1,10 @@
 package cli
 
 import (
-	"context"
-	"io"
 	"strings"
 	"testing"
 
 	"github.com/envdoctor/envdoctor/internal/benchgen"
-	"github.com/envdoctor/envdoctor/internal/cputime"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
 
@@ -20,21 +17,7 @@ func BenchmarkLintDockerfile2000(b *testing.B) {
 	if err := benchgen.WriteDockerfile(dir, 2000); err != nil {
 		b.Fatal(err)
 	}
-	env := Env{
-		Stdout: io.Discard, Stderr: io.Discard,
-		Getwd:      func() (string, error) { return dir, nil },
-		IsTerminal: func(io.Writer) bool { return false },
-	}
-	b.ReportAllocs()
-	cpu0, ok := cputime.Process()
-	for b.Loop() {
-		if code := Run(context.Background(), []string{"lint"}, env); code == ExitError {
-			b.Fatalf("exit %d", code)
-		}
-	}
-	if cpu1, ok1 := cputime.Process(); ok && ok1 {
-		b.ReportMetric(float64((cpu1-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
-	}
+	benchLintDir(b, dir)
 }
 
 func TestGeneratedDockerfileHasNInstructions(t *testing.T) {
