@@ -36,6 +36,6 @@ require (
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.42.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
-	mvdan.cc/sh/v3 v3.14.1 // indirect
 )
+
 replace github.com/santhosh-tekuri/jsonschema/v6 => ./third_party/jsonschema
