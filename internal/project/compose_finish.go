@@ -75,8 +75,10 @@ func (l *loader) finishModel(v *validated, files []string, environment types.Map
 		for _, r := range opts.RemoteResourceLoaders() {
 			remotes = append(remotes, r.Accept)
 		}
-		_, err := walkPruned(dict, resolvePatterns, func(m map[string]any) (map[string]any, error) {
-			return m, paths.ResolveRelativePaths(m, details.WorkingDir, remotes)
+		_, err := l.serviceSplit().apply(dict, func(m map[string]any) (map[string]any, error) {
+			return walkPruned(m, resolvePatterns, func(m map[string]any) (map[string]any, error) {
+				return m, paths.ResolveRelativePaths(m, details.WorkingDir, remotes)
+			})
 		})
 		if err != nil {
 			return nil
@@ -90,7 +92,7 @@ func (l *loader) finishModel(v *validated, files []string, environment types.Map
 	if err != nil {
 		return nil
 	}
-	project, err := composeloader.ModelToProject(dict, opts, details)
+	project, err := l.serviceSplit().modelToProject(dict, opts, details)
 	if err != nil {
 		return nil
 	}

@@ -56,11 +56,14 @@ func TestFinishModelMatchesComposeGoOnGenerated(t *testing.T) {
 	}
 }
 
-// compareModels loads dir both ways; it reports whether finishModel built
-// the model.
+// compareModels loads dir both ways, ours with the services split into
+// chunks of one (compose_parallel.go) from two services on; it reports
+// whether finishModel built the model.
 func compareModels(t *testing.T, dir string, opt Options) bool {
 	t.Helper()
-	ours, err := Load(context.Background(), dir, opt)
+	split := opt
+	split.serviceChunkMin, split.serviceChunkSize = 2, 1
+	ours, err := Load(context.Background(), dir, split)
 	if err != nil {
 		t.Fatal(err)
 	}

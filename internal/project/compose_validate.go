@@ -211,11 +211,16 @@ func (v *composeValidation) loadModel(files []string, workingDir string, env typ
 			return nil, err
 		}
 	}
-	dict, err := walkPruned(dict, defaultPatterns(), transform.SetDefaultValues)
+	split := v.l.serviceSplit()
+	dict, err := split.apply(dict, func(m map[string]any) (map[string]any, error) {
+		return walkPruned(m, defaultPatterns(), transform.SetDefaultValues)
+	})
 	if err != nil {
 		return nil, errStop
 	}
-	_, err = walkPruned(dict, checkPatterns, func(m map[string]any) (map[string]any, error) { return m, validation.Validate(m) })
+	_, err = split.apply(dict, func(m map[string]any) (map[string]any, error) {
+		return walkPruned(m, checkPatterns, func(m map[string]any) (map[string]any, error) { return m, validation.Validate(m) })
+	})
 	if err != nil {
 		return nil, &invalid{v.l.composeError(err)}
 	}
@@ -251,6 +256,7 @@ func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping,
 		return nil, nil, errStop
 	}
 	var reset *resetPaths
+	split := v.l.serviceSplit()
 	for _, doc := range docs {
 		reset = &resetPaths{}
 		resolved, err := reset.resolve(doc)
@@ -295,7 +301,7 @@ func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping,
 		if dict, err = override.Merge(dict, cfg); err != nil {
 			return nil, nil, errStop
 		}
-		if dict, err = override.EnforceUnicity(dict); err != nil {
+		if dict, err = split.apply(dict, override.EnforceUnicity); err != nil {
 			return nil, nil, errStop
 		}
 		if !opts.skip {
@@ -313,16 +319,23 @@ func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping,
 		if bad := commandError(dict, cf); bad != nil {
 			return nil, nil, &invalid{*bad}
 		}
-		if dict, err = walkPruned(dict, canonicalPatterns, func(m map[string]any) (map[string]any, error) { return transform.Canonical(m, false) }); err != nil {
+		if dict, err = split.apply(dict, func(m map[string]any) (map[string]any, error) {
+			return walkPruned(m, canonicalPatterns, func(m map[string]any) (map[string]any, error) { return transform.Canonical(m, false) })
+		}); err != nil {
 			return nil, nil, errStop
 		}
-		dict = composeloader.OmitEmpty(dict)
-		if dict, err = override.EnforceUnicity(dict); err != nil {
+		if dict, err = split.apply(dict, omitEmpty); err != nil {
+			return nil, nil, errStop
+		}
+		if dict, err = split.apply(dict, override.EnforceUnicity); err != nil {
 			return nil, nil, errStop
 		}
 	}
 	return dict, reset, nil
 }
+
+// omitEmpty is compose-go's OmitEmpty as a step of serviceSplit.apply.
+func omitEmpty(m map[string]any) (map[string]any, error) { return composeloader.OmitEmpty(m), nil }
 
 // documents are the YAML documents of a compose file; the first is the
 // node tree already parsed when the file is a compose file of the project.

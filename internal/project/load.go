@@ -48,6 +48,11 @@ type Options struct {
 	// validation phase instead of finishModel: the reference the tests
 	// compare finishModel with.
 	composeGoModel bool
+	// serviceChunkMin and serviceChunkSize split the compose model's
+	// services into chunks for compose-go's walks (compose_parallel.go):
+	// the tests split small projects to compare the model with
+	// compose-go's.
+	serviceChunkMin, serviceChunkSize int
 }
 
 // LoadError is a problem that stops the whole load (exit code 2): a missing
