@@ -273,7 +273,9 @@ func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping,
 		if !ok || cfg == nil {
 			return nil, nil, errStop // non-string key, or not a mapping
 		}
-		if cfg, err = interp.Interpolate(cfg, v.interpolation(opts.lookup)); err != nil {
+		if cfg, err = split.apply(cfg, func(m map[string]any) (map[string]any, error) {
+			return interp.Interpolate(m, v.interpolation(opts.lookup))
+		}); err != nil {
 			return nil, nil, errStop
 		}
 		fixEmptyNotNull(cfg)
