@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"path/filepath"
 	"strings"
@@ -29,17 +30,24 @@ func dockerignorePatternUnused() *Rule {
 		Fixable:  true,
 		Run: func(p *Pass) {
 			seen := reportOnce{}
+			// The template's patterns, and one matcher per pattern text:
+			// contexts often share their .dockerignore lines.
+			base := templatePatterns()
+			matchers := map[string]patternResult{}
 			for _, ctx := range p.Project.Contexts {
 				ignore, src := ignoreFile(p.Project, ctx)
 				files := ctx.Listing()
 				if ignore == nil || ignore.Err != nil || files == nil {
 					continue
 				}
-				template := templatePatterns()
+				template := base
 				// A bind-mount source compose creates on the first up (the
 				// tutorial's ./postgres-data) is kept out on purpose before
 				// it exists: BC004 proposes that line.
-				for _, src := range bindSourcesIn(p.Project, ctx) {
+				for i, src := range bindSourcesIn(p.Project, ctx) {
+					if i == 0 {
+						template = maps.Clone(base)
+					}
 					template[src] = true
 					if top, _, nested := strings.Cut(src, "/"); nested {
 						template[top] = true
@@ -52,7 +60,7 @@ func dockerignorePatternUnused() *Rule {
 					}
 				}
 				for i := range ignore.Patterns {
-					for _, f := range checkPattern(ctx, files, src, &ignore.Patterns[i], template, reincluded) {
+					for _, f := range checkPattern(ctx, files, src, &ignore.Patterns[i], template, reincluded, matchers) {
 						if seen.first(f) {
 							p.Report(f)
 						}
@@ -63,12 +71,25 @@ func dockerignorePatternUnused() *Rule {
 	}
 }
 
+// patternResult is patternmatcher.New of one pattern.
+type patternResult struct {
+	m   *patternmatcher.PatternMatcher
+	err error
+}
+
 // reincluded are the bodies of the file's exceptions: a file they bring back
-// is sent on purpose (the "*" then "!src/" allow-list idiom).
-func checkPattern(ctx *project.BuildContext, files *project.ContextFiles, src *project.Source, pat *project.IgnorePattern, template map[string]bool, reincluded []string) []finding.Finding {
+// is sent on purpose (the "*" then "!src/" allow-list idiom). matchers
+// holds the matchers made so far, by pattern (a matcher is not safe for
+// concurrent use: the map is one rule run's).
+func checkPattern(ctx *project.BuildContext, files *project.ContextFiles, src *project.Source, pat *project.IgnorePattern, template map[string]bool, reincluded []string, matchers map[string]patternResult) []finding.Finding {
 	body := strings.TrimPrefix(pat.Pattern, "!")
 	raw := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(src.Line(pat.Line)), "!"))
-	m, err := patternmatcher.New([]string{body})
+	r, ok := matchers[body]
+	if !ok {
+		r.m, r.err = patternmatcher.New([]string{body})
+		matchers[body] = r
+	}
+	m, err := r.m, r.err
 	if err != nil || body == "." || body == "" {
 		return nil
 	}

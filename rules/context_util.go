@@ -36,11 +36,20 @@ type contextCopy struct {
 	text string
 }
 
-// contextCopies lists the local COPY and ADD instructions of d.
+// contextCopiesKey memoises contextCopies per Dockerfile.
+type contextCopiesKey struct{}
+
+// contextCopies lists the local COPY and ADD instructions of d, found once
+// per Dockerfile (the BC rules all ask); callers must not change it.
 func contextCopies(d *project.Dockerfile) []contextCopy {
 	if d == nil {
 		return nil
 	}
+	out, _ := d.Derived(contextCopiesKey{}, func() any { return listContextCopies(d) }).([]contextCopy)
+	return out
+}
+
+func listContextCopies(d *project.Dockerfile) []contextCopy {
 	inFinal := map[*instructions.Stage]bool{}
 	for _, st := range finalStageChain(d) {
 		inFinal[st] = true
