@@ -46,7 +46,7 @@ type contextSecret struct {
 // token or a private key in them. Third-party package directories are
 // left out.
 func contextSecrets(p *project.Project, ctx *project.BuildContext) []contextSecret {
-	files := ctx.Listing()
+	files := contextListing(ctx)
 	if files == nil {
 		return nil
 	}

@@ -36,7 +36,7 @@ func dockerignorePatternUnused() *Rule {
 			matchers := map[string]patternResult{}
 			for _, ctx := range p.Project.Contexts {
 				ignore, src := ignoreFile(p.Project, ctx)
-				files := ctx.Listing()
+				files := contextListing(ctx)
 				if ignore == nil || ignore.Err != nil || files == nil {
 					continue
 				}

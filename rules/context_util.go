@@ -36,6 +36,16 @@ type contextCopy struct {
 	text string
 }
 
+// contextListing is what a rule that needs no sizes reads of a context:
+// ctx.Files (the entries of ctx.Listing, with the sizes and the files that
+// cannot be read) rather than ctx.Listing. A lint runs rules that need the
+// sizes of every context (BC003, BC004...): asked first, Files lists and
+// sizes in one walk, where a listing first costs a second pass over the
+// directories for the sizes.
+func contextListing(ctx *project.BuildContext) *project.ContextFiles {
+	return ctx.Files()
+}
+
 // contextCopiesKey memoises contextCopies per Dockerfile.
 type contextCopiesKey struct{}
 
