@@ -238,7 +238,8 @@ func bkDispatch(d *project.Dockerfile, only string) []bkWarning {
 	bkValidateStageNames(stages, lint, r)
 	bkValidateCommandCasing(stages, lint, r)
 
-	shlex := shell.NewLex(d.EscapeToken())
+	shlex := project.GetLexer(d.EscapeToken())
+	defer project.PutLexer(d.EscapeToken(), shlex)
 	target := d.Target
 	if target == "" {
 		target = stages[len(stages)-1].Name

@@ -266,7 +266,15 @@ func ignoreFile(p *project.Project, ctx *project.BuildContext) (*project.Dockeri
 	if src == nil {
 		return nil, nil
 	}
-	return project.ParseDockerignore(src), src
+	return parsedIgnore(p, src), src
+}
+
+// parsedIgnore is project.ParseDockerignore(src), parsed once per project:
+// several rules read each context's ignore file, and a Dockerignore
+// compiles its patterns on first use. It is safe for concurrent use;
+// callers must not change it.
+func parsedIgnore(p *project.Project, src *project.Source) *project.Dockerignore {
+	return projectFact(p, "dockerignore", src, func() *project.Dockerignore { return project.ParseDockerignore(src) })
 }
 
 // sentEntry reports whether the context path p is sent by the build: not

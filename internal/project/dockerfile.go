@@ -714,7 +714,7 @@ func (d *Dockerfile) ExpandMetaArgs(word string) (string, bool) {
 func (d *Dockerfile) expandMetaArgs(word string) (string, bool) {
 	env := *d.sharedMetaEnv() // its own hitUnknown; the maps are only read
 	env.hitUnknown = false
-	res, err := processWord(d.EscapeToken(), word, &env)
+	res, err := ProcessWord(d.EscapeToken(), word, &env)
 	if err != nil || env.hitUnknown {
 		return res.Result, false
 	}
@@ -801,8 +801,8 @@ func (d *Dockerfile) metaEnv() *dfMetaEnv {
 	}
 
 	escape := d.EscapeToken()
-	lex := getLex(escape)
-	defer putLex(escape, lex)
+	lex := GetLexer(escape)
+	defer PutLexer(escape, lex)
 	for _, cmd := range d.MetaArgs {
 		for _, kp := range cmd.Args {
 			if v, ok := d.BuildArgs[kp.Key]; ok {

@@ -23,8 +23,10 @@ func lexPool(escape rune) *sync.Pool {
 	return nil
 }
 
-// getLex returns an idle lexer for escape; putLex gives it back.
-func getLex(escape rune) *shell.Lex {
+// GetLexer returns an idle lexer for escape, as shell.NewLex(escape) makes
+// it; PutLexer gives it back once the caller is done with it (and with
+// every result it returned).
+func GetLexer(escape rune) *shell.Lex {
 	if pool := lexPool(escape); pool != nil {
 		if l, ok := pool.Get().(*shell.Lex); ok {
 			return l
@@ -33,16 +35,18 @@ func getLex(escape rune) *shell.Lex {
 	return shell.NewLex(escape)
 }
 
-func putLex(escape rune, l *shell.Lex) {
-	if pool := lexPool(escape); pool != nil {
+// PutLexer gives back a lexer of GetLexer, its options reset.
+func PutLexer(escape rune, l *shell.Lex) {
+	if pool := lexPool(escape); pool != nil && l != nil {
+		l.RawQuotes, l.RawEscapes, l.SkipProcessQuotes, l.SkipUnsetEnv = false, false, false, false
 		pool.Put(l)
 	}
 }
 
-// processWord is shell.NewLex(escape).ProcessWordWithMatches(word, env)
+// ProcessWord is shell.NewLex(escape).ProcessWordWithMatches(word, env)
 // with a pooled lexer.
-func processWord(escape rune, word string, env shell.EnvGetter) (shell.ProcessWordResult, error) {
-	l := getLex(escape)
-	defer putLex(escape, l)
+func ProcessWord(escape rune, word string, env shell.EnvGetter) (shell.ProcessWordResult, error) {
+	l := GetLexer(escape)
+	defer PutLexer(escape, l)
 	return l.ProcessWordWithMatches(word, env)
 }

@@ -103,8 +103,8 @@ func (e *stageEnv) expander(escape rune) Expander {
 		if !strings.ContainsAny(word, "$\\'\"`") {
 			return word, true // nothing for the lexer to do
 		}
-		lex := getLex(escape)
-		defer putLex(escape, lex)
+		lex := GetLexer(escape)
+		defer PutLexer(escape, lex)
 		return (&stageEnv{vals: vals}).expand(lex, word)
 	}
 }
@@ -137,12 +137,12 @@ type envWalk struct {
 
 func (d *Dockerfile) newEnvWalk() *envWalk {
 	escape := d.EscapeToken()
-	return &envWalk{d: d, escape: escape, lex: getLex(escape), meta: d.sharedMetaEnv()}
+	return &envWalk{d: d, escape: escape, lex: GetLexer(escape), meta: d.sharedMetaEnv()}
 }
 
 // release gives the walk's lexer back.
 func (w *envWalk) release() {
-	putLex(w.escape, w.lex)
+	PutLexer(w.escape, w.lex)
 	w.lex = nil
 }
 
