@@ -32,6 +32,14 @@ var warmups = []warmup{
 		},
 	},
 	{
+		// The secrets in the files each context sends (BC002 reads
+		// them all; a context's files are scanned on a few goroutines, a
+		// rule would wait for each context's in turn).
+		rules: []string{"BC002"},
+		items: func(p *project.Project) int { return len(p.Contexts) },
+		warm:  func(p *project.Project, i int) { contextSecrets(p, p.Contexts[i]) },
+	},
+	{
 		// BuildKit's dispatch-time checks of each Dockerfile.
 		rules: []string{"DF103", "DF104", "DF105", "DF106", "DF108", "DF109", "DF110", "DF111",
 			"DF112", "DF113", "DF114", "DF115", "DF116", "DF117"},
