@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"maps"
 	"path"
 	"path/filepath"
 	"strings"
@@ -40,17 +39,17 @@ func dockerignorePatternUnused() *Rule {
 				if ignore == nil || ignore.Err != nil || files == nil {
 					continue
 				}
-				template := base
 				// A bind-mount source compose creates on the first up (the
 				// tutorial's ./postgres-data) is kept out on purpose before
 				// it exists: BC004 proposes that line.
-				for i, src := range bindSourcesIn(p.Project, ctx) {
-					if i == 0 {
-						template = maps.Clone(base)
+				template := templateSet{base: base}
+				for _, src := range bindSourcesIn(p.Project, ctx) {
+					if template.extra == nil {
+						template.extra = map[string]bool{}
 					}
-					template[src] = true
+					template.extra[src] = true
 					if top, _, nested := strings.Cut(src, "/"); nested {
-						template[top] = true
+						template.extra[top] = true
 					}
 				}
 				var reincluded []string
@@ -71,6 +70,12 @@ func dockerignorePatternUnused() *Rule {
 	}
 }
 
+// templateSet is the patterns BC006 never calls unused: the template's
+// (base, shared by the contexts) and a context's bind-mount sources.
+type templateSet struct{ base, extra map[string]bool }
+
+func (t templateSet) has(p string) bool { return t.base[p] || t.extra[p] }
+
 // patternResult is patternmatcher.New of one pattern.
 type patternResult struct {
 	m   *patternmatcher.PatternMatcher
@@ -81,7 +86,7 @@ type patternResult struct {
 // is sent on purpose (the "*" then "!src/" allow-list idiom). matchers
 // holds the matchers made so far, by pattern (a matcher is not safe for
 // concurrent use: the map is one rule run's).
-func checkPattern(ctx *project.BuildContext, files *project.ContextFiles, src *project.Source, pat *project.IgnorePattern, template map[string]bool, reincluded []string, matchers map[string]patternResult) []finding.Finding {
+func checkPattern(ctx *project.BuildContext, files *project.ContextFiles, src *project.Source, pat *project.IgnorePattern, template templateSet, reincluded []string, matchers map[string]patternResult) []finding.Finding {
 	body := strings.TrimPrefix(pat.Pattern, "!")
 	raw := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(src.Line(pat.Line)), "!"))
 	r, ok := matchers[body]
@@ -116,7 +121,7 @@ func checkPattern(ctx *project.BuildContext, files *project.ContextFiles, src *p
 				Fix:     &finding.Fix{Message: fmt.Sprintf("if %s must be sent, remove this line or re-include it with !%s", body, body)}})
 		}
 	}
-	if matched || files.Truncated || template[body] || mayMatchUnlisted(files, body) {
+	if matched || files.Truncated || template.has(body) || mayMatchUnlisted(files, body) {
 		return out
 	}
 	what := "excludes nothing"
