@@ -44,9 +44,14 @@ type contextSecret struct {
 // contextSecrets lists the sent files of a context that hold secrets: by
 // their name (secretFileKind), or because the detectors find a provider
 // token or a private key in them. Third-party package directories are
-// left out.
+// left out. Found once per context (a warmup reads the files ahead);
+// callers must not change it.
 func contextSecrets(p *project.Project, ctx *project.BuildContext) []contextSecret {
-	files := ctx.Listing()
+	return projectFact(p, "contextSecrets", ctx, func() []contextSecret { return listContextSecrets(p, ctx) })
+}
+
+func listContextSecrets(p *project.Project, ctx *project.BuildContext) []contextSecret {
+	files := contextListing(ctx)
 	if files == nil {
 		return nil
 	}

@@ -29,20 +29,27 @@ func dockerignorePatternUnused() *Rule {
 		Fixable:  true,
 		Run: func(p *Pass) {
 			seen := reportOnce{}
+			// The template's patterns, and one matcher per pattern text:
+			// contexts often share their .dockerignore lines.
+			base := templatePatterns()
+			matchers := map[string]patternResult{}
 			for _, ctx := range p.Project.Contexts {
 				ignore, src := ignoreFile(p.Project, ctx)
-				files := ctx.Listing()
+				files := contextListing(ctx)
 				if ignore == nil || ignore.Err != nil || files == nil {
 					continue
 				}
-				template := templatePatterns()
 				// A bind-mount source compose creates on the first up (the
 				// tutorial's ./postgres-data) is kept out on purpose before
 				// it exists: BC004 proposes that line.
+				template := templateSet{base: base}
 				for _, src := range bindSourcesIn(p.Project, ctx) {
-					template[src] = true
+					if template.extra == nil {
+						template.extra = map[string]bool{}
+					}
+					template.extra[src] = true
 					if top, _, nested := strings.Cut(src, "/"); nested {
-						template[top] = true
+						template.extra[top] = true
 					}
 				}
 				var reincluded []string
@@ -52,7 +59,7 @@ func dockerignorePatternUnused() *Rule {
 					}
 				}
 				for i := range ignore.Patterns {
-					for _, f := range checkPattern(ctx, files, src, &ignore.Patterns[i], template, reincluded) {
+					for _, f := range checkPattern(ctx, files, src, &ignore.Patterns[i], template, reincluded, matchers) {
 						if seen.first(f) {
 							p.Report(f)
 						}
@@ -63,12 +70,31 @@ func dockerignorePatternUnused() *Rule {
 	}
 }
 
+// templateSet is the patterns BC006 never calls unused: the template's
+// (base, shared by the contexts) and a context's bind-mount sources.
+type templateSet struct{ base, extra map[string]bool }
+
+func (t templateSet) has(p string) bool { return t.base[p] || t.extra[p] }
+
+// patternResult is patternmatcher.New of one pattern.
+type patternResult struct {
+	m   *patternmatcher.PatternMatcher
+	err error
+}
+
 // reincluded are the bodies of the file's exceptions: a file they bring back
-// is sent on purpose (the "*" then "!src/" allow-list idiom).
-func checkPattern(ctx *project.BuildContext, files *project.ContextFiles, src *project.Source, pat *project.IgnorePattern, template map[string]bool, reincluded []string) []finding.Finding {
+// is sent on purpose (the "*" then "!src/" allow-list idiom). matchers
+// holds the matchers made so far, by pattern (a matcher is not safe for
+// concurrent use: the map is one rule run's).
+func checkPattern(ctx *project.BuildContext, files *project.ContextFiles, src *project.Source, pat *project.IgnorePattern, template templateSet, reincluded []string, matchers map[string]patternResult) []finding.Finding {
 	body := strings.TrimPrefix(pat.Pattern, "!")
 	raw := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(src.Line(pat.Line)), "!"))
-	m, err := patternmatcher.New([]string{body})
+	r, ok := matchers[body]
+	if !ok {
+		r.m, r.err = patternmatcher.New([]string{body})
+		matchers[body] = r
+	}
+	m, err := r.m, r.err
 	if err != nil || body == "." || body == "" {
 		return nil
 	}
@@ -95,7 +121,7 @@ func checkPattern(ctx *project.BuildContext, files *project.ContextFiles, src *p
 				Fix:     &finding.Fix{Message: fmt.Sprintf("if %s must be sent, remove this line or re-include it with !%s", body, body)}})
 		}
 	}
-	if matched || files.Truncated || template[body] || mayMatchUnlisted(files, body) {
+	if matched || files.Truncated || template.has(body) || mayMatchUnlisted(files, body) {
 		return out
 	}
 	what := "excludes nothing"

@@ -12,7 +12,6 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"go.yaml.in/yaml/v4"
 
 	"github.com/envdoctor/envdoctor/internal/binddefaults"
@@ -176,7 +175,7 @@ func (c *imageConfig) expand(word string) (string, bool) {
 		return word, true
 	}
 	env := &bindEnvGetter{c: c}
-	res, err := shell.NewLex(c.df.EscapeToken()).ProcessWordWithMatches(word, env)
+	res, err := project.ProcessWord(c.df.EscapeToken(), word, env)
 	if err != nil || env.unknown {
 		return "", false
 	}

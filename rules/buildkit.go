@@ -133,7 +133,7 @@ type bkDispatchKey struct{}
 // bkDispatchWarnings runs the dispatch-time checks over d (once for all
 // the DF1xx rules) and returns the warnings of one check.
 func bkDispatchWarnings(_ *project.Project, d *project.Dockerfile, rule string) []bkWarning {
-	all := d.Derived(bkDispatchKey{}, func() any { return bkDispatch(d, "") }).([]bkWarning)
+	all := bkDispatchAll(d)
 	var out []bkWarning
 	for _, w := range all {
 		if w.Rule == rule {
@@ -141,6 +141,12 @@ func bkDispatchWarnings(_ *project.Project, d *project.Dockerfile, rule string) 
 		}
 	}
 	return out
+}
+
+// bkDispatchAll is every dispatch-time warning of d, computed once.
+func bkDispatchAll(d *project.Dockerfile) []bkWarning {
+	all, _ := d.Derived(bkDispatchKey{}, func() any { return bkDispatch(d, "") }).([]bkWarning)
+	return all
 }
 
 // bkEmptyImage is dockerfile2llb's emptyImageName.
@@ -232,7 +238,8 @@ func bkDispatch(d *project.Dockerfile, only string) []bkWarning {
 	bkValidateStageNames(stages, lint, r)
 	bkValidateCommandCasing(stages, lint, r)
 
-	shlex := shell.NewLex(d.EscapeToken())
+	shlex := project.GetLexer(d.EscapeToken())
+	defer project.PutLexer(d.EscapeToken(), shlex)
 	target := d.Target
 	if target == "" {
 		target = stages[len(stages)-1].Name

@@ -136,12 +136,7 @@ func pairRange(src *project.Source, k, v *yaml.Node) finding.Range {
 
 // mapValue returns the value node of key in a mapping node, or nil.
 func mapValue(n *yaml.Node, key string) *yaml.Node {
-	for _, kv := range project.MappingPairs(n) {
-		if kv[0].Value == key {
-			return kv[1]
-		}
-	}
-	return nil
+	return project.MappingValue(n, key)
 }
 
 // seqItems returns the items of a sequence node (aliases resolved), or nil.

@@ -36,11 +36,30 @@ type contextCopy struct {
 	text string
 }
 
-// contextCopies lists the local COPY and ADD instructions of d.
+// contextListing is what a rule that needs no sizes reads of a context:
+// ctx.Files (the entries of ctx.Listing, with the sizes and the files that
+// cannot be read) rather than ctx.Listing. A lint runs rules that need the
+// sizes of every context (BC003, BC004...): asked first, Files lists and
+// sizes in one walk, where a listing first costs a second pass over the
+// directories for the sizes.
+func contextListing(ctx *project.BuildContext) *project.ContextFiles {
+	return ctx.Files()
+}
+
+// contextCopiesKey memoises contextCopies per Dockerfile.
+type contextCopiesKey struct{}
+
+// contextCopies lists the local COPY and ADD instructions of d, found once
+// per Dockerfile (the BC rules all ask); callers must not change it.
 func contextCopies(d *project.Dockerfile) []contextCopy {
 	if d == nil {
 		return nil
 	}
+	out, _ := d.Derived(contextCopiesKey{}, func() any { return listContextCopies(d) }).([]contextCopy)
+	return out
+}
+
+func listContextCopies(d *project.Dockerfile) []contextCopy {
 	inFinal := map[*instructions.Stage]bool{}
 	for _, st := range finalStageChain(d) {
 		inFinal[st] = true
@@ -247,7 +266,15 @@ func ignoreFile(p *project.Project, ctx *project.BuildContext) (*project.Dockeri
 	if src == nil {
 		return nil, nil
 	}
-	return project.ParseDockerignore(src), src
+	return parsedIgnore(p, src), src
+}
+
+// parsedIgnore is project.ParseDockerignore(src), parsed once per project:
+// several rules read each context's ignore file, and a Dockerignore
+// compiles its patterns on first use. It is safe for concurrent use;
+// callers must not change it.
+func parsedIgnore(p *project.Project, src *project.Source) *project.Dockerignore {
+	return projectFact(p, "dockerignore", src, func() *project.Dockerignore { return project.ParseDockerignore(src) })
 }
 
 // sentEntry reports whether the context path p is sent by the build: not

@@ -32,7 +32,7 @@ func portAllInterfaces() *Rule {
 			if c == nil {
 				return
 			}
-			bindings, _ := ports.Collect(c) // unreadable ports: CP000
+			bindings, _ := collectPorts(c) // unreadable ports: CP000
 			images := map[string]string{}
 			built := dockerfilesByService(p.Project)
 			for _, b := range bindings {

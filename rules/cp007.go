@@ -26,7 +26,7 @@ func duplicateHostPort() *Rule {
 			if c == nil {
 				return
 			}
-			all, _ := ports.Collect(c) // unreadable ports: CP000
+			all, _ := collectPorts(c) // unreadable ports: CP000
 			var active []ports.Binding
 			used := map[string]bool{}
 			for _, b := range all {

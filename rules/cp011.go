@@ -109,7 +109,8 @@ func imageBuiltPaths(p *project.Project, service, target string) []builtPath {
 		}
 		i = next
 	}
-	st := &buildState{env: map[string]string{}, lex: shell.NewLex(df.EscapeToken())}
+	st := &buildState{env: map[string]string{}, lex: project.GetLexer(df.EscapeToken())}
+	defer project.PutLexer(df.EscapeToken(), st.lex)
 	var out []builtPath
 	for _, i := range chain {
 		for _, cmd := range df.Stages[i].Commands {

@@ -584,7 +584,7 @@ func dockerignoreMatcher(p *project.Project, d *project.Dockerfile) func(string)
 	if src == nil {
 		return never
 	}
-	ignore := project.ParseDockerignore(src)
+	ignore := parsedIgnore(p, src)
 	if ignore.Err != nil {
 		return func(string) bool { return true }
 	}

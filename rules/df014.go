@@ -33,7 +33,7 @@ func copyIgnoredFile() *Rule {
 					continue
 				}
 				src := p.Project.Sources[ctx.Dockerignore]
-				ignore := project.ParseDockerignore(src)
+				ignore := parsedIgnore(p.Project, src)
 				if ignore.Err != nil || len(ignore.Patterns) == 0 {
 					continue // BC000 reports an invalid ignore file
 				}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 	"github.com/envdoctor/envdoctor/internal/project"
@@ -245,7 +244,7 @@ func (e *stageEnv) Keys() []string { return e.vals.keys() }
 // the way BuildKit does for WORKDIR; ok is false when a value is unknown.
 func expandStageVars(d *project.Dockerfile, s *dfState, word string) (string, bool) {
 	env := &stageEnv{vals: s.env}
-	res, err := shell.NewLex(d.EscapeToken()).ProcessWordWithMatches(word, env)
+	res, err := project.ProcessWord(d.EscapeToken(), word, env)
 	if err != nil || env.missing {
 		return "", false
 	}

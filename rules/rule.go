@@ -94,10 +94,21 @@ func Run(p *project.Project, rules []*Rule) []finding.Finding {
 // runWith runs the rules on up to workers goroutines.
 func runWith(p *project.Project, rules []*Rule, workers int) []finding.Finding {
 	found := make([][]finding.Finding, len(rules))
+	// On more than one worker, the warmups' items come first (see
+	// warmup), then the rules.
+	var warm []warmTask
+	if workers > 1 {
+		warm = warmTasks(p, rules)
+	}
 	var next atomic.Int64
 	work := func() {
 		for {
 			i := int(next.Add(1)) - 1
+			if i < len(warm) {
+				warm[i].run(p)
+				continue
+			}
+			i -= len(warm)
 			if i >= len(rules) {
 				return
 			}

@@ -83,7 +83,7 @@ func secretScanTargets(p *project.Project) []scanTarget {
 		}
 	}
 	for _, ctx := range p.Contexts {
-		files := ctx.Listing() // no sizes needed: the scan reads what it scans
+		files := contextListing(ctx) // no sizes needed: the scan reads what it scans
 		if files == nil {
 			continue
 		}

@@ -10,7 +10,11 @@
 // which server it starts and where it listens.
 package binddefaults
 
-import "strings"
+import (
+	"slices"
+	"strings"
+	"sync"
+)
 
 // Addressing says how a server's command line sets its address.
 type Addressing int
@@ -402,6 +406,10 @@ func WellKnownImages() []ImagePort {
 	}
 }
 
+// wellKnownImages is WellKnownImages built once, for ImagePorts (which
+// hands out copies): never changed.
+var wellKnownImages = sync.OnceValue(WellKnownImages)
+
 // QuietBaseImages are official language and OS images that EXPOSE no port,
 // so a Dockerfile built on them exposes only what it says itself (checked
 // against each image's Dockerfile on Docker Hub, 2025-06).
@@ -427,9 +435,9 @@ func ImagePorts(image string) (ports []int, ok bool) {
 	if repo == "" {
 		return nil, false
 	}
-	for _, w := range WellKnownImages() {
+	for _, w := range wellKnownImages() {
 		if w.Repository == repo {
-			return w.Ports, true
+			return slices.Clone(w.Ports), true
 		}
 	}
 	if repo == "php" {

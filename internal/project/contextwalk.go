@@ -69,6 +69,11 @@ type dirBatch struct {
 	paths []byte
 }
 
+// dirBatches are idle dirBatches, shared by the walks: a project has a
+// context per built service, each walked once, and a batch's getdents
+// buffer alone is 32 kB.
+var dirBatches sync.Pool
+
 func (b *dirBatch) reset() {
 	b.names = b.names[:0]
 	b.offs = append(b.offs[:0], 0)
@@ -255,8 +260,6 @@ type walker struct {
 	regular atomic.Int64
 	sem     chan struct{}
 	wg      sync.WaitGroup
-	// batches are dirBatches to reuse.
-	batches sync.Pool
 
 	mu         sync.Mutex
 	unreadable []UnreadableDir
@@ -378,7 +381,6 @@ func walkContextWith(l dirLister, ignore *Dockerignore, maxEntries, workers int,
 	if st, ok := l.(fdStater); ok && sized {
 		w.stater, w.ids = st, currentIDs()
 	}
-	w.batches.New = func() any { return new(dirBatch) }
 	if ignore != nil && ignore.Err == nil && len(ignore.Patterns) > 0 {
 		w.ignore = ignore
 		patterns := make([]string, len(ignore.Patterns))
@@ -565,12 +567,15 @@ func (w *walker) dir(h dirHandle, rel string, parent patternmatcher.MatchInfo, e
 		w.lister.Close(h)
 		return
 	}
-	b := w.batches.Get().(*dirBatch)
+	b, _ := dirBatches.Get().(*dirBatch)
+	if b == nil {
+		b = new(dirBatch)
+	}
 	b.reset()
 	b.limit = int(min(w.max, 1<<30)) + 1
 	if err := w.lister.Read(h, b); err != nil {
 		w.lister.Close(h)
-		w.batches.Put(b)
+		dirBatches.Put(b)
 		w.mu.Lock()
 		w.unreadable = append(w.unreadable, UnreadableDir{Path: rel, Err: errText(err), Excluded: excluded})
 		w.mu.Unlock()
@@ -666,7 +671,7 @@ func (w *walker) dir(h dirHandle, rel string, parent patternmatcher.MatchInfo, e
 	if pm != nil {
 		w.matchers.Put(pm)
 	}
-	w.batches.Put(b)
+	dirBatches.Put(b)
 	if len(subdirs) == 0 {
 		w.lister.Close(h)
 		return

@@ -12,7 +12,6 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
-	"github.com/moby/buildkit/frontend/dockerfile/shell"
 
 	"github.com/envdoctor/envdoctor/internal/finding"
 )
@@ -713,9 +712,9 @@ func (d *Dockerfile) ExpandMetaArgs(word string) (string, bool) {
 }
 
 func (d *Dockerfile) expandMetaArgs(word string) (string, bool) {
-	env := d.metaEnv()
+	env := *d.sharedMetaEnv() // its own hitUnknown; the maps are only read
 	env.hitUnknown = false
-	res, err := shell.NewLex(d.EscapeToken()).ProcessWordWithMatches(word, env)
+	res, err := ProcessWord(d.EscapeToken(), word, &env)
 	if err != nil || env.hitUnknown {
 		return res.Result, false
 	}
@@ -766,6 +765,17 @@ func (e *dfMetaEnv) setUnknown(key string) {
 	e.unknown[key] = true
 }
 
+// metaEnvKey memoises metaEnv.
+type metaEnvKey struct{}
+
+// sharedMetaEnv is metaEnv computed once: its maps and keys are shared,
+// its readers must not change them (a copy of the struct has a
+// hitUnknown of its own).
+func (d *Dockerfile) sharedMetaEnv() *dfMetaEnv {
+	env, _ := d.Derived(metaEnvKey{}, func() any { return d.metaEnv() }).(*dfMetaEnv)
+	return env
+}
+
 // metaEnv follows dockerfile2llb's defaultArgs and buildMetaArgs.
 func (d *Dockerfile) metaEnv() *dfMetaEnv {
 	env := &dfMetaEnv{vals: map[string]string{}, unknown: map[string]bool{}}
@@ -790,7 +800,9 @@ func (d *Dockerfile) metaEnv() *dfMetaEnv {
 		env.set("TARGETSTAGE", target)
 	}
 
-	lex := shell.NewLex(d.EscapeToken())
+	escape := d.EscapeToken()
+	lex := GetLexer(escape)
+	defer PutLexer(escape, lex)
 	for _, cmd := range d.MetaArgs {
 		for _, kp := range cmd.Args {
 			if v, ok := d.BuildArgs[kp.Key]; ok {

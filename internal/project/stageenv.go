@@ -27,12 +27,33 @@ func (d *Dockerfile) WalkStage(si int, fn func(ci int, cmd instructions.Command,
 	if si < 0 || si >= len(d.Stages) {
 		return
 	}
+	steps, _ := d.Derived(stageStepsKey{si}, func() any { return d.walkStage(si) }).([]stageStep)
+	for ci, s := range steps {
+		fn(ci, s.cmd, s.expand)
+	}
+}
+
+// stageStep is a command of a stage with the Expander in effect at it.
+type stageStep struct {
+	cmd    instructions.Command
+	expand Expander
+}
+
+// stageStepsKey memoises the walk of a stage: several rules walk the same
+// stages, and an Expander is safe for concurrent use.
+type stageStepsKey struct{ stage int }
+
+func (d *Dockerfile) walkStage(si int) []stageStep {
 	w := d.newEnvWalk()
+	defer w.release()
 	env := w.stageStartEnv(si, 0)
-	for ci, cmd := range d.Stages[si].Commands {
-		fn(ci, cmd, env.expander(w.lex))
+	cmds := d.Stages[si].Commands
+	steps := make([]stageStep, len(cmds))
+	for ci, cmd := range cmds {
+		steps[ci] = stageStep{cmd, env.expander(w.escape)}
 		w.apply(env, cmd)
 	}
+	return steps
 }
 
 // stageEnv holds the variables with a known value; every other name is
@@ -73,14 +94,17 @@ func (e *stageEnv) expand(lex *shell.Lex, word string) (string, bool) {
 }
 
 // expander returns an Expander over a snapshot of the values: later
-// commands change e, not the snapshot.
-func (e *stageEnv) expander(lex *shell.Lex) Expander {
+// commands change e, not the snapshot. It takes a lexer of its own for
+// each word, so it is safe for concurrent use.
+func (e *stageEnv) expander(escape rune) Expander {
 	e.shared = true
 	vals := e.vals
 	return func(word string) (string, bool) {
 		if !strings.ContainsAny(word, "$\\'\"`") {
 			return word, true // nothing for the lexer to do
 		}
+		lex := GetLexer(escape)
+		defer PutLexer(escape, lex)
 		return (&stageEnv{vals: vals}).expand(lex, word)
 	}
 }
@@ -102,15 +126,24 @@ func (e *stageEnv) set(key, value string, known bool) {
 }
 
 // envWalk is the state shared by the stages of one walk: a lexer (costly
-// to make: it holds a scanner buffer) and the meta ARGs.
+// to make: it holds a scanner buffer; given back by release) and the meta
+// ARGs (shared, read only).
 type envWalk struct {
-	d    *Dockerfile
-	lex  *shell.Lex
-	meta *dfMetaEnv
+	d      *Dockerfile
+	escape rune
+	lex    *shell.Lex
+	meta   *dfMetaEnv
 }
 
 func (d *Dockerfile) newEnvWalk() *envWalk {
-	return &envWalk{d: d, lex: shell.NewLex(d.EscapeToken()), meta: d.metaEnv()}
+	escape := d.EscapeToken()
+	return &envWalk{d: d, escape: escape, lex: GetLexer(escape), meta: d.sharedMetaEnv()}
+}
+
+// release gives the walk's lexer back.
+func (w *envWalk) release() {
+	PutLexer(w.escape, w.lex)
+	w.lex = nil
 }
 
 // stageEndKey memoises the environment at the end of a stage (its ENV
@@ -134,6 +167,7 @@ func (w *envWalk) stageStartEnv(si, depth int) *stageEnv {
 			parent := d.Derived(stageEndKey{pi}, func() any {
 				// A walk of its own: this one's lexer is in use.
 				pw := d.newEnvWalk()
+				defer pw.release()
 				end := pw.stageStartEnv(pi, depth+1)
 				for _, cmd := range d.Stages[pi].Commands {
 					pw.apply(end, cmd)

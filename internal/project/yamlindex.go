@@ -51,7 +51,19 @@ func MappingPairs(n *yaml.Node) [][2]*yaml.Node {
 }
 
 func mappingPairs(n *yaml.Node, depth int) [][2]*yaml.Node {
+	if n != nil && n.Kind == yaml.MappingNode && depth <= 32 && !hasMergeKey(n) {
+		return ownPairs(n) // no merge to follow: no visited set
+	}
 	return collectPairs(n, depth, map[*yaml.Node]bool{})
+}
+
+// ownPairs are the pairs of a mapping node without merges, in order.
+func ownPairs(n *yaml.Node) [][2]*yaml.Node {
+	own := make([][2]*yaml.Node, 0, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		own = append(own, [2]*yaml.Node{n.Content[i], n.Content[i+1]})
+	}
+	return own
 }
 
 // collectPairs flattens a mapping with its merges. Each merged mapping is
@@ -63,14 +75,11 @@ func collectPairs(n *yaml.Node, depth int, visited map[*yaml.Node]bool) [][2]*ya
 		return nil
 	}
 	visited[n] = true
-	own := make([][2]*yaml.Node, 0, len(n.Content)/2)
 	if !hasMergeKey(n) {
 		// Without merges the pairs are the node's own, in order.
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			own = append(own, [2]*yaml.Node{n.Content[i], n.Content[i+1]})
-		}
-		return own
+		return ownPairs(n)
 	}
+	own := make([][2]*yaml.Node, 0, len(n.Content)/2)
 	var merged [][2]*yaml.Node
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -100,6 +109,14 @@ func hasMergeKey(n *yaml.Node) bool {
 		}
 	}
 	return false
+}
+
+// MappingValue returns the value of key in a mapping node, aliases and
+// merges followed (the first of MappingPairs with that key), or nil. It
+// allocates nothing for a mapping without merges.
+func MappingValue(n *yaml.Node, key string) *yaml.Node {
+	_, v := mappingGet(resolveAlias(n), key, 0)
+	return v
 }
 
 func mappingGet(n *yaml.Node, key string, depth int) (k, v *yaml.Node) {
