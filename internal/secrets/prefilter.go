@@ -199,8 +199,8 @@ type acHit struct{ kw, start int32 }
 type acHits [3][]acHit
 
 // scan1 runs the automaton from state s over data (at offset base of the
-// whole) and returns the state it ends in.
-func (m *ahoCorasick) scan1(data []byte, base int, s uint32, fn func(kw, start int)) uint32 {
+// whole): the tail of the data after the blocks, or all of a small input.
+func (m *ahoCorasick) scan1(data []byte, base int, s uint32, fn func(kw, start int)) {
 	delta, class := m.delta, &m.class
 	nc := uint32(m.nclass)
 	for i, b := range data {
@@ -212,7 +212,6 @@ func (m *ahoCorasick) scan1(data []byte, base int, s uint32, fn func(kw, start i
 			}
 		}
 	}
-	return s
 }
 
 // scan4 scans one block, whose length is a multiple of 4, with four
