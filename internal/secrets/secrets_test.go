@@ -405,6 +405,34 @@ func TestAhoCorasickBoundaries(t *testing.T) {
 	check(n, []int{q, 2 * q, 3 * q, acBlock, acBlock + acMinQuarter, acBlock + 2*acMinQuarter, acBlock + 3*acMinQuarter, acBlock + 4*acMinQuarter}, []int{longest, shortest})
 }
 
+// FuzzAhoCorasick: the four-automata scan reports what one automaton
+// reports, on the input repeated to a length where the blocks and
+// quarters start (up to past the end of the first block).
+func FuzzAhoCorasick(f *testing.F) {
+	f.Add([]byte("ghp_x AKIA key= -----BEGIN ://"), uint16(0))
+	f.Add([]byte("pypi-AgEIcHlwaS5vcmcSKac"), uint16(acBlock-4*acMinQuarter+1))
+	e := theEngine()
+	type hit struct{ kw, start int }
+	f.Fuzz(func(t *testing.T, unit []byte, extra uint16) {
+		if len(unit) == 0 {
+			return
+		}
+		n := 4*acMinQuarter + int(extra)
+		data := bytes.Repeat(unit, n/len(unit)+1)[:n]
+		var want, got []hit
+		e.ac.scan1(data, 0, 0, func(kw, start int) { want = append(want, hit{kw, start}) })
+		e.ac.scan(data, func(kw, start int) { got = append(got, hit{kw, start}) })
+		if len(got) != len(want) {
+			t.Fatalf("%d bytes: %d hits, want %d", n, len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%d bytes: hit %d is %v, want %v", n, i, got[i], want[i])
+			}
+		}
+	})
+}
+
 // TestHugeLine: one 10 MB line of random base64 (no line breaks for the
 // line-bounded detectors to stop at) and lines of repeated keywords are
 // scanned in bounded time; the test timeout is the bound, the log shows the
