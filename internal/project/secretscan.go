@@ -185,6 +185,10 @@ func (p *Project) scanOne(f *ScannedFile, buf []byte) []byte {
 		f.Skipped = SkipBinary
 		return buf
 	}
+	if minifiedName(f.Path) {
+		f.Skipped = SkipMinified
+		return buf
+	}
 	abs := filepath.Join(p.Root, filepath.FromSlash(f.Path))
 	r, buf := readForScan(abs, buf)
 	if r.skipped != "" {
@@ -259,15 +263,24 @@ func binaryName(p string) bool {
 	return binaryExts[strings.ToLower(path.Ext(p))]
 }
 
-// minified reports a minified bundle or a source map: a .min.js/.min.css
-// or .map name, or a JavaScript or CSS file whose lines average over 1,000
-// bytes. Minified code is generated, and its long random-looking
-// identifiers are noise to the secret detectors.
-func minified(p string, data []byte) bool {
+// minifiedName reports a minified bundle or a source map by its name
+// (.min.js, .min.css, .js.map, .css.map): like binary formats, such files
+// are skipped without being opened (a web app's public directory may hold
+// thousands of them).
+func minifiedName(p string) bool {
 	lower := strings.ToLower(path.Base(p))
-	if strings.HasSuffix(lower, ".min.js") || strings.HasSuffix(lower, ".min.css") || strings.HasSuffix(lower, ".js.map") || strings.HasSuffix(lower, ".css.map") {
+	return strings.HasSuffix(lower, ".min.js") || strings.HasSuffix(lower, ".min.css") || strings.HasSuffix(lower, ".js.map") || strings.HasSuffix(lower, ".css.map")
+}
+
+// minified reports a minified bundle or a source map: a minifiedName, or a
+// JavaScript or CSS file whose lines average over 1,000 bytes. Minified
+// code is generated, and its long random-looking identifiers are noise to
+// the secret detectors.
+func minified(p string, data []byte) bool {
+	if minifiedName(p) {
 		return true
 	}
+	lower := strings.ToLower(path.Base(p))
 	switch path.Ext(lower) {
 	case ".js", ".mjs", ".cjs", ".css":
 	default:

@@ -1,5 +1,7 @@
 package secrets
 
+import "sync"
+
 // ahoCorasick finds every occurrence of a set of keywords in one pass, with
 // ASCII letters folded to lower case. It is the prefilter of Scan: the
 // detectors' regexps run only near a keyword hit.
@@ -17,14 +19,19 @@ type ahoCorasick struct {
 	class  [256]uint8
 	nclass int
 	// delta is the full transition table: delta[state*nclass+class] is the
-	// next state, premultiplied by nclass; an entry is stored as -x-1 when
-	// that state ends a keyword, so the scan loop tests one sign.
-	delta []int32
+	// next state, premultiplied by nclass, with acEnds set when that state
+	// ends a keyword, so the scan loop tests one bit. Its fixed size lets
+	// the compiler check an index against a constant.
+	delta *[acMaxDelta]uint32
 	// out lists, for each state, the keywords that end there (the state's
 	// own and those of its suffix links).
 	out [][]int32
-	// lens are the keyword lengths, to turn an end offset into a start.
-	lens []int
+	// lens are the keyword lengths, to turn an end offset into a start;
+	// maxLen is the longest.
+	lens   []int
+	maxLen int
+	// hits holds *acHits for scan, reused.
+	hits sync.Pool
 }
 
 func lowerASCII(b byte) byte {
@@ -36,6 +43,7 @@ func lowerASCII(b byte) byte {
 
 func newAhoCorasick(keywords []string) *ahoCorasick {
 	m := &ahoCorasick{nclass: 1}
+	m.hits.New = func() any { return new(acHits) }
 	for _, kw := range keywords {
 		for i := 0; i < len(kw); i++ {
 			b := lowerASCII(kw[i])
@@ -78,6 +86,7 @@ func newAhoCorasick(keywords []string) *ahoCorasick {
 		}
 		nodes[s].out = append(nodes[s].out, int32(ki))
 		m.lens = append(m.lens, len(kw))
+		m.maxLen = max(m.maxLen, len(kw))
 	}
 
 	// Breadth-first: fail links, merged outputs, and the missing edges
@@ -110,13 +119,16 @@ func newAhoCorasick(keywords []string) *ahoCorasick {
 			queue = append(queue, n)
 		}
 	}
-	m.delta = make([]int32, len(nodes)*m.nclass)
+	if len(nodes)*m.nclass > acMaxDelta {
+		panic("secrets: too many keyword states")
+	}
+	m.delta = new([acMaxDelta]uint32)
 	m.out = make([][]int32, len(nodes))
 	for i, n := range nodes {
 		for c, next := range n.next {
-			v := next * int32(m.nclass)
+			v := uint32(next) * uint32(m.nclass)
 			if len(nodes[next].out) > 0 {
-				v = -v - 1
+				v |= acEnds
 			}
 			m.delta[i*m.nclass+c] = v
 		}
@@ -125,19 +137,158 @@ func newAhoCorasick(keywords []string) *ahoCorasick {
 	return m
 }
 
+// acMaxDelta bounds the transition table (the detector table's keywords
+// need about 8,000 entries); acEnds flags a state that ends a keyword.
+const (
+	acMaxDelta = 1 << 14
+	acEnds     = 1 << 31
+)
+
 // scan calls fn(keyword index, start offset) for every keyword occurrence,
 // in order of their end offsets.
+//
+// One automaton step is a table lookup that depends on the previous one,
+// so a single pass is bound by the latency of that chain, not by the
+// processor's throughput. scan therefore cuts the data into blocks of up
+// to acBlock bytes and each block into four quarters, and runs four
+// automata in one loop, one per quarter: their steps are independent and
+// overlap in the processor. The automaton of quarter k starts maxLen-1
+// bytes before it, from the root, so it is in the right state at the
+// quarter's first byte (a state stands for at most maxLen bytes);
+// it reports only the keywords ending in its quarter. The first quarter's
+// hits go to fn at once; the others are kept (at most a few per byte of
+// the block) and passed on in order after the loop. BenchmarkPrefilter
+// (aho-corasick, 7 MB) on the 2-core CI machine, same runs, load average
+// 4.6: 6-10 ms with the four automata in step4, 15-20 ms with one.
 func (m *ahoCorasick) scan(data []byte, fn func(kw, start int)) {
+	ov := m.maxLen - 1
+	s := uint32(0)
+	base := 0
+	var hits *acHits
+	for {
+		n := min(len(data)-base, acBlock)
+		q := n / 4
+		if q < acMinQuarter || q <= ov {
+			break
+		}
+		if hits == nil {
+			hits = m.hits.Get().(*acHits)
+		}
+		s = m.scan4(data[base:base+4*q], base, s, fn, hits)
+		base += 4 * q
+	}
+	if hits != nil {
+		m.hits.Put(hits)
+	}
+	m.scan1(data[base:], base, s, fn)
+}
+
+// acBlock and acMinQuarter: blocks of at most 64 KiB keep the kept hits
+// small (hostile input may hold a keyword at every byte); a quarter of
+// under 256 bytes is scanned by one automaton.
+const (
+	acBlock      = 64 << 10
+	acMinQuarter = 256
+)
+
+// acHit is a keyword occurrence kept for later: its index and start offset
+// in the block.
+type acHit struct{ kw, start int32 }
+
+// acHits are the hits of quarters 1 to 3 of a block, reused.
+type acHits [3][]acHit
+
+// scan1 runs the automaton from state s over data (at offset base of the
+// whole): the tail of the data after the blocks, or all of a small input.
+func (m *ahoCorasick) scan1(data []byte, base int, s uint32, fn func(kw, start int)) {
 	delta, class := m.delta, &m.class
-	nc := int32(m.nclass)
-	s := int32(0)
+	nc := uint32(m.nclass)
 	for i, b := range data {
-		s = delta[s+int32(class[b])]
-		if s < 0 {
-			s = -s - 1
+		s = delta[s+uint32(class[b])]
+		if s >= acEnds {
+			s &^= acEnds
 			for _, k := range m.out[s/nc] {
-				fn(int(k), i+1-m.lens[k])
+				fn(int(k), base+i+1-m.lens[k])
 			}
 		}
 	}
+}
+
+// scan4 scans one block, whose length is a multiple of 4, with four
+// automata (see scan); the first starts in state s. It returns the state
+// at the end of the block.
+func (m *ahoCorasick) scan4(block []byte, base int, s uint32, fn func(kw, start int), hits *acHits) uint32 {
+	nc := uint32(m.nclass)
+	ov := m.maxLen - 1
+	q := len(block) / 4
+	// Each automaton reads q+ov bytes: the first its quarter and the
+	// start of the next (reporting nothing there), the others the end of
+	// the previous quarter (reporting nothing there) and their own.
+	n := q + ov
+	hb, hc, hd := hits[0][:0], hits[1][:0], hits[2][:0]
+	var sb, sc, sd uint32
+	for i := 0; ; i++ {
+		i, s, sb, sc, sd = step4(m.delta, &m.class, block[:n], block[q-ov:2*q], block[2*q-ov:3*q], block[3*q-ov:4*q], i, s, sb, sc, sd)
+		if i == n {
+			break
+		}
+		if s >= acEnds {
+			s &^= acEnds
+			if i < q {
+				for _, k := range m.out[s/nc] {
+					fn(int(k), base+i+1-m.lens[k])
+				}
+			}
+		}
+		if i < ov {
+			sb, sc, sd = sb&^acEnds, sc&^acEnds, sd&^acEnds
+			continue
+		}
+		if sb >= acEnds {
+			sb &^= acEnds
+			hb = m.keep(hb, sb/nc, q-ov+i)
+		}
+		if sc >= acEnds {
+			sc &^= acEnds
+			hc = m.keep(hc, sc/nc, 2*q-ov+i)
+		}
+		if sd >= acEnds {
+			sd &^= acEnds
+			hd = m.keep(hd, sd/nc, 3*q-ov+i)
+		}
+	}
+	for _, h := range [...][]acHit{hb, hc, hd} {
+		for _, x := range h {
+			fn(int(x.kw), base+int(x.start))
+		}
+	}
+	hits[0], hits[1], hits[2] = hb, hc, hd
+	return sd
+}
+
+// step4 advances four automata over a, b, c and d (of the same length)
+// from offset i until one of them ends a keyword, and returns that offset
+// (or len(a)) and their states. It is the hot loop, kept apart so that the
+// four states and the slices stay in registers.
+func step4(delta *[acMaxDelta]uint32, class *[256]uint8, a, b, c, d []byte, i int, s, sb, sc, sd uint32) (int, uint32, uint32, uint32, uint32) {
+	b, c, d = b[:len(a)], c[:len(a)], d[:len(a)]
+	for ; i < len(a); i++ {
+		s = delta[s+uint32(class[a[i]])]
+		sb = delta[sb+uint32(class[b[i]])]
+		sc = delta[sc+uint32(class[c[i]])]
+		sd = delta[sd+uint32(class[d[i]])]
+		if s|sb|sc|sd >= acEnds {
+			return i, s, sb, sc, sd
+		}
+	}
+	return i, s, sb, sc, sd
+}
+
+// keep appends the keywords of state (not premultiplied) ending at block
+// offset at.
+func (m *ahoCorasick) keep(h []acHit, state uint32, at int) []acHit {
+	for _, k := range m.out[state] {
+		h = append(h, acHit{kw: k, start: int32(at + 1 - m.lens[k])})
+	}
+	return h
 }

@@ -1,6 +1,7 @@
 package secrets
 
 import (
+	"bytes"
 	"encoding/base64"
 	"math/rand"
 	"regexp"
@@ -303,6 +304,133 @@ func TestAhoCorasick(t *testing.T) {
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("got %v, want %v", got, want)
 	}
+}
+
+// TestAhoCorasickQuarters: the four-automata scan reports exactly what one
+// automaton over the whole data reports, in the same order, for data of
+// many lengths (one block and several, quarters of every remainder) full
+// of keywords, also across the quarters' and blocks' boundaries.
+func TestAhoCorasickQuarters(t *testing.T) {
+	e := theEngine()
+	var kws []string
+	for _, ref := range e.kwDetector {
+		kws = append(kws, ref.keyword)
+	}
+	rng := rand.New(rand.NewSource(3))
+	type hit struct{ kw, start int }
+	for _, n := range []int{0, 1, 4*acMinQuarter - 1, 4 * acMinQuarter, 4*acMinQuarter + 3, 5000, 5003, acBlock - 1, acBlock, acBlock + 1, 3*acBlock + 1021, 5*acBlock/2 + 7} {
+		for round := 0; round < 3; round++ {
+			var buf []byte
+			for len(buf) < n {
+				switch r := rng.Intn(10); {
+				case r < 4:
+					kw := kws[rng.Intn(len(kws))]
+					if rng.Intn(2) == 0 {
+						kw = strings.ToUpper(kw)
+					}
+					buf = append(buf, kw...)
+				case r < 6:
+					buf = append(buf, kws[rng.Intn(len(kws))][:1]...)
+				default:
+					const other = "abcxyz _-:/.\n"
+					buf = append(buf, other[rng.Intn(len(other))])
+				}
+			}
+			data := buf[:n]
+			var want, got []hit
+			e.ac.scan1(data, 0, 0, func(kw, start int) { want = append(want, hit{kw, start}) })
+			e.ac.scan(data, func(kw, start int) { got = append(got, hit{kw, start}) })
+			if len(got) != len(want) {
+				t.Fatalf("%d bytes: %d hits, want %d", n, len(got), len(want))
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("%d bytes: hit %d is %v, want %v", n, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestAhoCorasickBoundaries plants each keyword across every quarter and
+// block boundary, at every shift, in data of which nothing else matches:
+// each must be reported once, at its place.
+func TestAhoCorasickBoundaries(t *testing.T) {
+	e := theEngine()
+	check := func(n int, bounds []int, kws []int) {
+		t.Helper()
+		data := bytes.Repeat([]byte{'z'}, n)
+		for _, k := range kws {
+			kw := e.kwDetector[k].keyword
+			for _, b := range bounds {
+				for at := b - len(kw) - 1; at <= b+1; at++ {
+					if at < 0 || at+len(kw) > n {
+						continue
+					}
+					copy(data[at:], kw)
+					var got []int
+					e.ac.scan(data, func(kw, start int) {
+						if kw == k {
+							got = append(got, start)
+						}
+					})
+					if len(got) != 1 || got[0] != at {
+						t.Fatalf("%d bytes, %q at %d: found at %v", n, kw, at, got)
+					}
+					copy(data[at:], bytes.Repeat([]byte{'z'}, len(kw)))
+				}
+			}
+		}
+	}
+	all := make([]int, len(e.kwDetector))
+	for i := range all {
+		all[i] = i
+	}
+	n := 8*acMinQuarter + 5 // one block of quarters of 2*acMinQuarter+1 bytes, then 1 byte
+	q := n / 4
+	check(n, []int{q, 2 * q, 3 * q, 4 * q}, all)
+	// Two blocks, the second of 4*acMinQuarter bytes, then 3 bytes: the
+	// longest keyword and a short one.
+	longest, shortest := 0, 0
+	for i, ref := range e.kwDetector {
+		if len(ref.keyword) > len(e.kwDetector[longest].keyword) {
+			longest = i
+		}
+		if len(ref.keyword) < len(e.kwDetector[shortest].keyword) {
+			shortest = i
+		}
+	}
+	n = acBlock + 4*acMinQuarter + 3
+	q = acBlock / 4
+	check(n, []int{q, 2 * q, 3 * q, acBlock, acBlock + acMinQuarter, acBlock + 2*acMinQuarter, acBlock + 3*acMinQuarter, acBlock + 4*acMinQuarter}, []int{longest, shortest})
+}
+
+// FuzzAhoCorasick: the four-automata scan reports what one automaton
+// reports, on the input repeated to a length where the blocks and
+// quarters start (up to past the end of the first block).
+func FuzzAhoCorasick(f *testing.F) {
+	f.Add([]byte("ghp_x AKIA key= -----BEGIN ://"), uint16(0))
+	f.Add([]byte("pypi-AgEIcHlwaS5vcmcSKac"), uint16(acBlock-4*acMinQuarter+1))
+	e := theEngine()
+	type hit struct{ kw, start int }
+	f.Fuzz(func(t *testing.T, unit []byte, extra uint16) {
+		if len(unit) == 0 {
+			return
+		}
+		n := 4*acMinQuarter + int(extra)
+		data := bytes.Repeat(unit, n/len(unit)+1)[:n]
+		var want, got []hit
+		e.ac.scan1(data, 0, 0, func(kw, start int) { want = append(want, hit{kw, start}) })
+		e.ac.scan(data, func(kw, start int) { got = append(got, hit{kw, start}) })
+		if len(got) != len(want) {
+			t.Fatalf("%d bytes: %d hits, want %d", n, len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%d bytes: hit %d is %v, want %v", n, i, got[i], want[i])
+			}
+		}
+	})
 }
 
 // TestHugeLine: one 10 MB line of random base64 (no line breaks for the
