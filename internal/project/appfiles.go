@@ -63,10 +63,17 @@ func (l *loader) loadAppFiles() {
 					continue
 				}
 				rel := l.rel(absPath(l.root, v.Source))
-				if rel == ".." || strings.HasPrefix(rel, "../") || filepath.IsAbs(rel) {
+				if rel == ".." || strings.HasPrefix(rel, "../") || filepath.IsAbs(rel) || dirs[rel] {
 					continue
 				}
-				if fi, err := os.Stat(filepath.Join(l.root, filepath.FromSlash(rel))); err == nil && fi.IsDir() {
+				abs := filepath.Join(l.root, filepath.FromSlash(rel))
+				// statServicePaths has looked at the sources compose-go
+				// resolved (to absolute paths).
+				info, ok := c.PathFact(abs)
+				if !ok {
+					info = statPath(abs)
+				}
+				if info.Exists && info.IsDir {
 					dirs[rel] = true
 				}
 			}
@@ -76,7 +83,12 @@ func (l *loader) loadAppFiles() {
 		a.Dirs = append(a.Dirs, d)
 	}
 	sort.Strings(a.Dirs)
-	for _, d := range a.Dirs {
+	// Each directory is read on its own (in parallel), its files then
+	// recorded in order.
+	type appFile struct{ key, data string }
+	found := make([][]appFile, len(a.Dirs))
+	forEach(len(a.Dirs), func(i int) {
+		d := a.Dirs[i]
 		dir := filepath.Join(l.root, filepath.FromSlash(d))
 		present := dirNames(dir)
 		for _, name := range AppFileNames() {
@@ -85,8 +97,13 @@ func (l *loader) loadAppFiles() {
 			}
 			p := filepath.Join(dir, filepath.FromSlash(name))
 			if data, ok := l.readSmallFile(p); ok {
-				a.files[path.Join(d, name)] = data
+				found[i] = append(found[i], appFile{path.Join(d, name), data})
 			}
+		}
+	})
+	for _, files := range found {
+		for _, f := range files {
+			a.files[f.key] = f.data
 		}
 	}
 }

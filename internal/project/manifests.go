@@ -43,13 +43,14 @@ const maxManifestDirEntries = 20000
 // files exist (BuildContext.Manifests), so rules can name the exact files
 // to copy first without reading the disk.
 func (l *loader) loadManifests() {
-	for _, c := range l.p.Contexts {
+	forEach(len(l.p.Contexts), func(i int) {
+		c := l.p.Contexts[i]
 		if c.Remote != "" {
-			continue
+			return
 		}
 		dir := filepath.Join(l.root, filepath.FromSlash(c.Dir))
 		c.Manifests = findManifests(dir)
-	}
+	})
 }
 
 // findManifests lists the entries of dir (and dir/requirements) that
