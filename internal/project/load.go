@@ -156,6 +156,12 @@ func load(ctx context.Context, root, absDir string, composeFiles []string, shell
 		}
 		l.p.Name = filepath.Base(root)
 	}
+	// The Dockerfiles are set up (Target, BuildArgs, Context): the facts
+	// derived from them are kept from now on, for the loader's steps
+	// below (loadContainerScripts) and then for the rules.
+	for _, d := range l.p.Dockerfiles {
+		d.Complete()
+	}
 	l.loadExampleEnvFiles()
 	l.loadDockerignores()
 	l.checkDockerignores()
@@ -170,9 +176,6 @@ func load(ctx context.Context, root, absDir string, composeFiles []string, shell
 		// SE002 asks whether it is ignored (unless it holds no real
 		// value): ask now, while the rules run.
 		git.prefetchIgnored()
-	}
-	for _, d := range l.p.Dockerfiles {
-		d.Complete()
 	}
 	return l.p, nil
 }
