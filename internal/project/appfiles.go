@@ -1,7 +1,6 @@
 package project
 
 import (
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -84,13 +83,15 @@ func (l *loader) loadAppFiles() {
 	}
 	sort.Strings(a.Dirs)
 	// Each directory is read on its own (in parallel), its files then
-	// recorded in order.
+	// recorded in order. Its listing is kept for loadManifests.
 	type appFile struct{ key, data string }
 	found := make([][]appFile, len(a.Dirs))
+	listings := make([]*dirListing, len(a.Dirs))
 	forEach(len(a.Dirs), func(i int) {
 		d := a.Dirs[i]
 		dir := filepath.Join(l.root, filepath.FromSlash(d))
-		present := dirNames(dir)
+		present := listDir(dir)
+		listings[i] = present
 		for _, name := range AppFileNames() {
 			if present != nil && !present.mayHold(name) {
 				continue
@@ -101,42 +102,23 @@ func (l *loader) loadAppFiles() {
 			}
 		}
 	})
-	for _, files := range found {
+	if l.listings == nil {
+		l.listings = map[string]*dirListing{}
+	}
+	for i, files := range found {
 		for _, f := range files {
 			a.files[f.key] = f.data
 		}
+		l.listings[a.Dirs[i]] = listings[i]
 	}
-}
-
-// nameSet holds the names of a directory's entries, lower-cased.
-type nameSet map[string]bool
-
-// dirNames lists a directory's entry names (one read instead of a stat
-// for each application file name), or nil when it cannot be read: then
-// every name is tried.
-func dirNames(dir string) nameSet {
-	f, err := os.Open(dir)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	names, err := f.Readdirnames(-1)
-	if err != nil {
-		return nil
-	}
-	set := make(nameSet, len(names))
-	for _, n := range names {
-		set[strings.ToLower(n)] = true
-	}
-	return set
 }
 
 // mayHold reports whether the relative path rel may name a file of the
 // directory: its first element is an entry, up to case (a case-insensitive
 // file system finds it; stat decides).
-func (s nameSet) mayHold(rel string) bool {
+func (d *dirListing) mayHold(rel string) bool {
 	first, _, _ := strings.Cut(rel, "/")
-	return s[strings.ToLower(first)]
+	return d.hasLower(strings.ToLower(first))
 }
 
 // readSmallFile reads a regular file of the project of at most maxAppFile

@@ -190,6 +190,9 @@ type loader struct {
 	// on the command line, are read wherever they are.
 	files   safefs.Reader
 	trusted map[string]bool
+	// listings are the directories loadAppFiles listed, by root-relative
+	// path, for loadManifests.
+	listings map[string]*dirListing
 }
 
 func requireDir(given, abs string) error {
