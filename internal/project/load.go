@@ -125,7 +125,7 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 func load(ctx context.Context, root, absDir string, composeFiles []string, shellComposeFile bool, env map[string]string, git *Git, opt Options) (*Project, error) {
 	dir := absDir
 	l := &loader{root: root, opt: opt, p: &Project{Root: root, Sources: map[string]*Source{}},
-		files: safefs.Reader{Boundary: safefs.BoundaryOf(root), Max: opt.MaxFileSize}, trusted: map[string]bool{}}
+		files: safefs.Reader{Boundary: safefs.BoundaryOf(root), Max: opt.MaxFileSize, Dirs: &safefs.DirCache{}}, trusted: map[string]bool{}}
 	// The files named on the command line (or by the shell's COMPOSE_FILE)
 	// are read wherever they are: the user chose them.
 	if len(opt.ComposeFiles) > 0 || shellComposeFile {
