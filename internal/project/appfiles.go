@@ -87,10 +87,10 @@ func (l *loader) loadAppFiles() {
 	type appFile struct{ key, data string }
 	found := make([][]appFile, len(a.Dirs))
 	listings := make([]*dirListing, len(a.Dirs))
-	forEach(len(a.Dirs), func(i int) {
+	forEachWith(len(a.Dirs), newDirBatch, func(b *dirBatch, i int) {
 		d := a.Dirs[i]
 		dir := filepath.Join(l.root, filepath.FromSlash(d))
-		present := listDir(dir)
+		present := listDir(dir, b)
 		listings[i] = present
 		for _, name := range AppFileNames() {
 			if present != nil && !present.mayHold(name) {

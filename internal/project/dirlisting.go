@@ -2,6 +2,7 @@ package project
 
 import (
 	"io/fs"
+	"slices"
 	"strings"
 )
 
@@ -17,20 +18,23 @@ type dirListing struct {
 // listDir reads the entries of dir (a link to a directory is followed)
 // with the context lister's system calls (on Linux: openat, getdents64,
 // close; no os.File), in the order the directory gives them; nil when it
-// cannot be read.
-func listDir(dir string) *dirListing {
+// cannot be read. b is a buffer for the reading, reused from one
+// directory to the next (nil: a new one).
+func listDir(dir string, b *dirBatch) *dirListing {
 	l := newOSLister(dir)
 	h, err := l.Open(noParent, "", ".")
 	if err != nil {
 		return nil
 	}
 	defer l.Close(h)
-	var b dirBatch
+	if b == nil {
+		b = &dirBatch{}
+	}
 	b.reset()
-	if err := l.Read(h, &b); err != nil {
+	if err := l.Read(h, b); err != nil {
 		return nil
 	}
-	d := &dirListing{names: make([]string, b.len()), types: b.types}
+	d := &dirListing{names: make([]string, b.len()), types: slices.Clone(b.types)}
 	for i := range d.names {
 		d.names[i] = string(b.name(int32(i)))
 	}
@@ -48,3 +52,5 @@ func (d *dirListing) hasLower(lower string) bool {
 	}
 	return false
 }
+
+func newDirBatch() *dirBatch { return &dirBatch{} }

@@ -44,25 +44,25 @@ const maxManifestDirEntries = 20000
 // to copy first without reading the disk. A context loadAppFiles has
 // listed is not listed again.
 func (l *loader) loadManifests() {
-	forEach(len(l.p.Contexts), func(i int) {
+	forEachWith(len(l.p.Contexts), newDirBatch, func(b *dirBatch, i int) {
 		c := l.p.Contexts[i]
 		if c.Remote != "" {
 			return
 		}
 		dir := filepath.Join(l.root, filepath.FromSlash(c.Dir))
-		c.Manifests = findManifestsIn(dir, l.listings[c.Dir])
+		c.Manifests = findManifestsIn(dir, l.listings[c.Dir], b)
 	})
 }
 
 // findManifests lists the entries of dir (and dir/requirements) that
 // match ManifestPatterns, as sorted slash paths relative to dir.
-func findManifests(dir string) []string { return findManifestsIn(dir, nil) }
+func findManifests(dir string) []string { return findManifestsIn(dir, nil, nil) }
 
 // findManifestsIn is findManifests with dir's listing when it was read
-// already (nil: read it).
-func findManifestsIn(dir string, listing *dirListing) []string {
+// already (nil: read it), and a buffer for listDir.
+func findManifestsIn(dir string, listing *dirListing, b *dirBatch) []string {
 	if listing == nil {
-		listing = listDir(dir)
+		listing = listDir(dir, b)
 		if listing == nil {
 			return nil
 		}
@@ -95,7 +95,7 @@ func findManifestsIn(dir string, listing *dirListing) []string {
 	// Only a context with a requirements directory (up to case, as the
 	// file system may find it) has one to list.
 	if listing.hasLower("requirements") {
-		if req := listDir(filepath.Join(dir, "requirements")); req != nil {
+		if req := listDir(filepath.Join(dir, "requirements"), b); req != nil {
 			list("requirements", req)
 		}
 	}

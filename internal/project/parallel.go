@@ -20,10 +20,19 @@ const parallelMin = 32
 // fn is raised again on the calling goroutine (where the CLI recovers it),
 // after the other workers have stopped.
 func forEach(n int, fn func(i int)) {
+	forEachWith(n, func() struct{} { return struct{}{} }, func(_ struct{}, i int) { fn(i) })
+}
+
+// forEachWith is forEach with a state per goroutine (newState is called
+// once by each): buffers reused from one item to the next.
+func forEachWith[S any](n int, newState func() S, fn func(s S, i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if n < parallelMin || workers < 2 {
-		for i := range n {
-			fn(i)
+		if n > 0 {
+			s := newState()
+			for i := range n {
+				fn(s, i)
+			}
 		}
 		return
 	}
@@ -41,12 +50,13 @@ func forEach(n int, fn func(i int)) {
 				stop.Store(true)
 			}
 		}()
+		s := newState()
 		for !stop.Load() {
 			i := int(next.Add(1)) - 1
 			if i >= n {
 				return
 			}
-			fn(i)
+			fn(s, i)
 		}
 	}
 	for range workers - 1 {
