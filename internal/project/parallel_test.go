@@ -104,6 +104,7 @@ func loadedFacts(p *Project) string {
 	sort.Strings(sources)
 	fmt.Fprintf(&b, "sources %v\nunread %v\n", sources, p.Unread)
 	fmt.Fprintf(&b, "appdirs %v\napp %v\nscripts %v\n", p.AppFiles.Dirs, p.AppFiles.files, p.ContainerScripts.files)
+	fmt.Fprintf(&b, "paths %v\n", p.Compose.Paths)
 	return b.String()
 }
 
