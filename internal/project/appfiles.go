@@ -1,7 +1,6 @@
 package project
 
 import (
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -63,10 +62,17 @@ func (l *loader) loadAppFiles() {
 					continue
 				}
 				rel := l.rel(absPath(l.root, v.Source))
-				if rel == ".." || strings.HasPrefix(rel, "../") || filepath.IsAbs(rel) {
+				if rel == ".." || strings.HasPrefix(rel, "../") || filepath.IsAbs(rel) || dirs[rel] {
 					continue
 				}
-				if fi, err := os.Stat(filepath.Join(l.root, filepath.FromSlash(rel))); err == nil && fi.IsDir() {
+				abs := filepath.Join(l.root, filepath.FromSlash(rel))
+				// statServicePaths has looked at the sources compose-go
+				// resolved (to absolute paths).
+				info, ok := c.PathFact(abs)
+				if !ok {
+					info = statPath(abs)
+				}
+				if info.Exists && info.IsDir {
 					dirs[rel] = true
 				}
 			}
@@ -76,50 +82,43 @@ func (l *loader) loadAppFiles() {
 		a.Dirs = append(a.Dirs, d)
 	}
 	sort.Strings(a.Dirs)
-	for _, d := range a.Dirs {
+	// Each directory is read on its own (in parallel), its files then
+	// recorded in order. Its listing is kept for loadManifests.
+	type appFile struct{ key, data string }
+	found := make([][]appFile, len(a.Dirs))
+	listings := make([]*dirListing, len(a.Dirs))
+	forEachWith(len(a.Dirs), newDirBatch, func(b *dirBatch, i int) {
+		d := a.Dirs[i]
 		dir := filepath.Join(l.root, filepath.FromSlash(d))
-		present := dirNames(dir)
+		present := listDir(dir, b)
+		listings[i] = present
 		for _, name := range AppFileNames() {
 			if present != nil && !present.mayHold(name) {
 				continue
 			}
 			p := filepath.Join(dir, filepath.FromSlash(name))
 			if data, ok := l.readSmallFile(p); ok {
-				a.files[path.Join(d, name)] = data
+				found[i] = append(found[i], appFile{path.Join(d, name), data})
 			}
 		}
+	})
+	if l.listings == nil {
+		l.listings = map[string]*dirListing{}
 	}
-}
-
-// nameSet holds the names of a directory's entries, lower-cased.
-type nameSet map[string]bool
-
-// dirNames lists a directory's entry names (one read instead of a stat
-// for each application file name), or nil when it cannot be read: then
-// every name is tried.
-func dirNames(dir string) nameSet {
-	f, err := os.Open(dir)
-	if err != nil {
-		return nil
+	for i, files := range found {
+		for _, f := range files {
+			a.files[f.key] = f.data
+		}
+		l.listings[a.Dirs[i]] = listings[i]
 	}
-	defer f.Close()
-	names, err := f.Readdirnames(-1)
-	if err != nil {
-		return nil
-	}
-	set := make(nameSet, len(names))
-	for _, n := range names {
-		set[strings.ToLower(n)] = true
-	}
-	return set
 }
 
 // mayHold reports whether the relative path rel may name a file of the
 // directory: its first element is an entry, up to case (a case-insensitive
 // file system finds it; stat decides).
-func (s nameSet) mayHold(rel string) bool {
+func (d *dirListing) mayHold(rel string) bool {
 	first, _, _ := strings.Cut(rel, "/")
-	return s[strings.ToLower(first)]
+	return d.hasLower(strings.ToLower(first))
 }
 
 // readSmallFile reads a regular file of the project of at most maxAppFile

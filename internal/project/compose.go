@@ -652,7 +652,10 @@ func (l *loader) loadBuilds(c *Compose) {
 	l.loadBuildsOf(c, services)
 }
 
-// loadBuildsOf records the builds of the given services.
+// loadBuildsOf records the builds of the given services. The Dockerfiles
+// are read and parsed on all CPUs (forEach), each once however many
+// services build from it; the contexts, the Dockerfiles and the sources
+// are then recorded in the order of the services' names, as one by one.
 func (l *loader) loadBuildsOf(c *Compose, services map[string]types.ServiceConfig) {
 	names := make([]string, 0, len(services))
 	for n := range services {
@@ -665,6 +668,18 @@ func (l *loader) loadBuildsOf(c *Compose, services map[string]types.ServiceConfi
 			shared[df.Path] = df
 		}
 	}
+	// The builds in order, and the Dockerfiles to read: each build names
+	// its Dockerfile (df, already known or inline) or a read (job).
+	type build struct {
+		name string
+		b    *types.BuildConfig
+		ctx  *BuildContext
+		df   *Dockerfile
+		job  int // index in reads, -1 when df is set
+	}
+	var builds []build
+	var reads []dockerfileRead
+	byRel := map[string]int{}
 	for _, name := range names {
 		svc := services[name]
 		if svc.Build == nil {
@@ -674,33 +689,68 @@ func (l *loader) loadBuildsOf(c *Compose, services map[string]types.ServiceConfi
 		ctx := &BuildContext{Service: name}
 		if IsRemoteResource(b.Context) {
 			ctx.Remote = b.Context
-			l.p.Contexts = append(l.p.Contexts, ctx)
+			builds = append(builds, build{name: name, ctx: ctx, job: -1})
 			continue
 		}
 		ctxAbs := absPath(l.root, b.Context)
 		ctx.Dir = l.rel(ctxAbs)
-		var df *Dockerfile
+		bd := build{name: name, b: b, ctx: ctx, job: -1}
 		if b.DockerfileInline != "" {
-			df = l.inlineDockerfile(c, name, b.DockerfileInline)
-			df.Context = ctx
-			ctx.Dockerfile = df
-			l.p.Dockerfiles = append(l.p.Dockerfiles, df)
+			bd.df = l.inlineDockerfile(c, name, b.DockerfileInline)
 		} else {
 			dockerfile := b.Dockerfile
 			if dockerfile == "" {
 				dockerfile = "Dockerfile"
 			}
 			dfAbs := absPath(ctxAbs, dockerfile)
+			rel := l.rel(dfAbs)
 			// Two services built from the same Dockerfile share it.
-			df = shared[l.rel(dfAbs)]
-			if df == nil {
-				df = l.loadDockerfile(dfAbs, ctx)
-				shared[df.Path] = df
+			if df := shared[rel]; df != nil {
+				bd.df = df
+			} else if j, ok := byRel[rel]; ok {
+				bd.job = j
 			} else {
-				ctx.Dockerfile = df
+				bd.job = len(reads)
+				byRel[rel] = bd.job
+				reads = append(reads, dockerfileRead{abs: dfAbs, rel: rel, src: l.p.Sources[rel]})
 			}
 		}
-		df.Services = append(df.Services, name)
+		builds = append(builds, bd)
+	}
+	forEach(len(reads), func(i int) { reads[i].run(l) })
+	for _, bd := range builds {
+		ctx := bd.ctx
+		if ctx.Remote != "" {
+			l.p.Contexts = append(l.p.Contexts, ctx)
+			continue
+		}
+		df := bd.df
+		switch {
+		case df != nil && df.Inline:
+			df.Context = ctx
+			ctx.Dockerfile = df
+			l.p.Dockerfiles = append(l.p.Dockerfiles, df)
+		case df != nil:
+			ctx.Dockerfile = df
+		default:
+			r := &reads[bd.job]
+			df = r.df
+			if r.recorded {
+				ctx.Dockerfile = df
+			} else {
+				// The first build of this Dockerfile records it, as
+				// loadDockerfile does.
+				r.recorded = true
+				if r.read != nil {
+					l.p.Sources[r.rel] = r.read
+				}
+				df.Context = ctx
+				ctx.Dockerfile = df
+				l.p.Dockerfiles = append(l.p.Dockerfiles, df)
+			}
+		}
+		df.Services = append(df.Services, bd.name)
+		b := bd.b
 		if df.BuildArgs == nil && len(b.Args) > 0 {
 			df.BuildArgs = map[string]*string{}
 			for k, v := range b.Args {
@@ -712,6 +762,32 @@ func (l *loader) loadBuildsOf(c *Compose, services map[string]types.ServiceConfi
 		}
 		l.p.Contexts = append(l.p.Contexts, ctx)
 	}
+}
+
+// dockerfileRead is one Dockerfile of loadBuildsOf to read and parse.
+type dockerfileRead struct {
+	abs, rel string
+	src      *Source // already among the sources (nil: read it)
+	// Results: the parsed file, and the source read (to record).
+	df       *Dockerfile
+	read     *Source
+	recorded bool
+}
+
+// run reads and parses the Dockerfile as loadDockerfile does, without
+// touching the project (it runs in parallel with the others).
+func (r *dockerfileRead) run(l *loader) {
+	src := r.src
+	if src == nil {
+		data, err := l.readFile(r.abs)
+		if err != nil {
+			r.df = &Dockerfile{Path: r.rel, ParseError: &SyntaxError{Range: rangeOfFile(r.rel), Message: fmt.Sprintf("cannot read Dockerfile: %v", err), Fix: safefs.FixOf(err)}}
+			return
+		}
+		src = NewSource(r.rel, data)
+		r.read = src
+	}
+	r.df = ParseDockerfile(src.Path, src)
 }
 
 // inlineDockerfile parses a service's dockerfile_inline, mapping its lines

@@ -316,6 +316,13 @@ func ImageContainerFiles(d *Dockerfile, si int) *ContainerFiles {
 // of build.target, else the last, of the Dockerfile of its last local
 // context that parses); nil when the service does not exist.
 func (p *Project) ServiceContainerFiles(name string) *ContainerFiles {
+	return p.serviceContainerFiles(name, p.Contexts)
+}
+
+// serviceContainerFiles is ServiceContainerFiles looking for the
+// service's contexts among contexts (all of the project's, or the
+// service's own).
+func (p *Project) serviceContainerFiles(name string, contexts []*BuildContext) *ContainerFiles {
 	if p.Compose == nil || p.Compose.Model == nil {
 		return nil
 	}
@@ -326,7 +333,7 @@ func (p *Project) ServiceContainerFiles(name string) *ContainerFiles {
 	var d *Dockerfile
 	si := 0
 	if svc.Build != nil {
-		for _, bc := range p.Contexts {
+		for _, bc := range contexts {
 			if bc.Service != name || bc.Dockerfile == nil || bc.Dockerfile.ParseError != nil {
 				continue
 			}

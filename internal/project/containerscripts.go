@@ -41,7 +41,8 @@ const (
 // command and every stage's ENTRYPOINT and CMD (exec form) that look like
 // a script, traced to a project file through each service's bind mounts
 // and each image's COPY/ADD (ContainerFiles.Locate). Reads are small and go
-// through safefs like the application files.
+// through safefs like the application files. The containers are traced in
+// parallel (forEach), the files then read in their order.
 func (l *loader) loadContainerScripts() {
 	s := &ContainerScripts{files: map[string]string{}}
 	l.p.ContainerScripts = s
@@ -56,7 +57,13 @@ func (l *loader) loadContainerScripts() {
 			}
 		}
 	}
-	var containers []*ContainerFiles
+	// The containers: each service's, then each stage's.
+	type container struct {
+		service string
+		d       *Dockerfile
+		stage   int
+	}
+	var containers []container
 	if c := l.p.Compose; c != nil && c.Model != nil {
 		names := make([]string, 0, len(c.Model.Services))
 		for name, svc := range c.Model.Services {
@@ -66,9 +73,7 @@ func (l *loader) loadContainerScripts() {
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			if cf := l.p.ServiceContainerFiles(name); cf != nil {
-				containers = append(containers, cf)
-			}
+			containers = append(containers, container{service: name})
 		}
 	}
 	for _, d := range l.p.Dockerfiles {
@@ -88,9 +93,7 @@ func (l *loader) loadContainerScripts() {
 					}
 				}
 			}
-			if cf := ImageContainerFiles(d, si); cf != nil {
-				containers = append(containers, cf)
-			}
+			containers = append(containers, container{d: d, stage: si})
 		}
 	}
 	if len(words) == 0 {
@@ -101,19 +104,39 @@ func (l *loader) loadContainerScripts() {
 		sorted = append(sorted, w)
 	}
 	sort.Strings(sorted)
-	tried := map[string]bool{}
-	for _, cf := range containers {
+	byService := map[string][]*BuildContext{}
+	for _, bc := range l.p.Contexts {
+		if bc.Service != "" {
+			byService[bc.Service] = append(byService[bc.Service], bc)
+		}
+	}
+	located := make([][]string, len(containers))
+	forEach(len(containers), func(i int) {
+		ct := containers[i]
+		var cf *ContainerFiles
+		if ct.d != nil {
+			cf = ImageContainerFiles(ct.d, ct.stage)
+		} else {
+			cf = l.p.serviceContainerFiles(ct.service, byService[ct.service])
+		}
+		if cf == nil {
+			return
+		}
 		for _, w := range sorted {
 			for _, viaShell := range []bool{false, true} {
-				for _, rel := range cf.Locate(w, viaShell) {
-					if tried[rel] || len(tried) >= maxContainerScripts {
-						continue
-					}
-					tried[rel] = true
-					if data, ok := l.readSmallFile(filepath.Join(l.root, filepath.FromSlash(rel))); ok {
-						s.files[rel] = data
-					}
-				}
+				located[i] = append(located[i], cf.Locate(w, viaShell)...)
+			}
+		}
+	})
+	tried := map[string]bool{}
+	for _, rels := range located {
+		for _, rel := range rels {
+			if tried[rel] || len(tried) >= maxContainerScripts {
+				continue
+			}
+			tried[rel] = true
+			if data, ok := l.readSmallFile(filepath.Join(l.root, filepath.FromSlash(rel))); ok {
+				s.files[rel] = data
 			}
 		}
 	}

@@ -163,16 +163,17 @@ func (c *BuildContext) Files() *ContextFiles {
 // indexContexts gives each local context its lazily listed file index,
 // with the ignore file in effect.
 func (l *loader) indexContexts() {
-	for _, c := range l.p.Contexts {
+	forEach(len(l.p.Contexts), func(i int) {
+		c := l.p.Contexts[i]
 		if c.Remote != "" {
-			continue
+			return
 		}
 		var ignore *Dockerignore
 		if c.Dockerignore != "" {
 			ignore = ParseDockerignore(l.p.Sources[c.Dockerignore])
 		}
 		c.index = &contextIndex{lister: newOSLister(filepath.Join(l.root, filepath.FromSlash(c.Dir))), ignore: ignore}
-	}
+	})
 }
 
 func newContextIndex(fsys fs.FS) *contextIndex {

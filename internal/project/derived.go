@@ -50,7 +50,8 @@ func (d *Dockerfile) Derived(key any, compute func() any) any {
 
 // Complete says the Dockerfile is set up (Target, BuildArgs, Context,
 // offsets): from now on, Derived keeps what it computes. The loader calls
-// it at the end of Load; a caller that builds a Dockerfile itself
+// it once the builds are loaded, before the steps that read the
+// Dockerfiles' facts (loadContainerScripts); a caller that builds a Dockerfile itself
 // (ParseDockerfile, then its own settings) calls it once done.
 func (d *Dockerfile) Complete() {
 	d.cache.mu.Lock()

@@ -130,7 +130,7 @@ func Load(ctx context.Context, dir string, opt Options) (*Project, error) {
 func load(ctx context.Context, root, absDir string, composeFiles []string, shellComposeFile bool, env map[string]string, git *Git, opt Options) (*Project, error) {
 	dir := absDir
 	l := &loader{root: root, opt: opt, p: &Project{Root: root, Sources: map[string]*Source{}},
-		files: safefs.Reader{Boundary: safefs.BoundaryOf(root), Max: opt.MaxFileSize}, trusted: map[string]bool{}}
+		files: safefs.Reader{Boundary: safefs.BoundaryOf(root), Max: opt.MaxFileSize, Dirs: &safefs.DirCache{}}, trusted: map[string]bool{}}
 	// The files named on the command line (or by the shell's COMPOSE_FILE)
 	// are read wherever they are: the user chose them.
 	if len(opt.ComposeFiles) > 0 || shellComposeFile {
@@ -161,6 +161,12 @@ func load(ctx context.Context, root, absDir string, composeFiles []string, shell
 		}
 		l.p.Name = filepath.Base(root)
 	}
+	// The Dockerfiles are set up (Target, BuildArgs, Context): the facts
+	// derived from them are kept from now on, for the loader's steps
+	// below (loadContainerScripts) and then for the rules.
+	for _, d := range l.p.Dockerfiles {
+		d.Complete()
+	}
 	l.loadExampleEnvFiles()
 	l.loadDockerignores()
 	l.checkDockerignores()
@@ -176,9 +182,6 @@ func load(ctx context.Context, root, absDir string, composeFiles []string, shell
 		// value): ask now, while the rules run.
 		git.prefetchIgnored()
 	}
-	for _, d := range l.p.Dockerfiles {
-		d.Complete()
-	}
 	return l.p, nil
 }
 
@@ -192,6 +195,9 @@ type loader struct {
 	// on the command line, are read wherever they are.
 	files   safefs.Reader
 	trusted map[string]bool
+	// listings are the directories loadAppFiles listed, by root-relative
+	// path, for loadManifests.
+	listings map[string]*dirListing
 }
 
 func requireDir(given, abs string) error {
@@ -456,27 +462,58 @@ func (l *loader) loadDockerfile(abs string, ctx *BuildContext) *Dockerfile {
 
 // loadDockerignores finds the ignore file in effect for each local context:
 // <Dockerfile>.dockerignore next to the Dockerfile first, then
-// <context>/.dockerignore, as BuildKit does.
+// <context>/.dockerignore, as BuildKit does. The candidates are read on all
+// CPUs, then recorded context by context as readSource would (a file
+// already among the sources is not read again).
 func (l *loader) loadDockerignores() {
-	for _, c := range l.p.Contexts {
+	type candidate struct {
+		abs  string
+		data []byte
+		err  error
+	}
+	cands := make([][]candidate, len(l.p.Contexts))
+	forEach(len(l.p.Contexts), func(i int) {
+		c := l.p.Contexts[i]
 		if c.Remote != "" {
-			continue
+			return
 		}
-		var candidates []string
+		var paths []string
 		if c.Dockerfile != nil && !c.Dockerfile.Inline {
-			candidates = append(candidates, filepath.Join(l.root, filepath.FromSlash(c.Dockerfile.Path))+".dockerignore")
+			paths = append(paths, filepath.Join(l.root, filepath.FromSlash(c.Dockerfile.Path))+".dockerignore")
 		}
-		candidates = append(candidates, filepath.Join(l.root, filepath.FromSlash(c.Dir), ".dockerignore"))
-		for _, p := range candidates {
-			_, err := l.readSource(p)
+		paths = append(paths, filepath.Join(l.root, filepath.FromSlash(c.Dir), ".dockerignore"))
+		for _, p := range paths {
+			cd := candidate{abs: p}
+			if _, ok := l.p.Sources[l.rel(p)]; !ok {
+				cd.data, cd.err = l.readFile(p)
+			}
+			cands[i] = append(cands[i], cd)
+			if cd.err == nil || safefs.IsRefused(cd.err) {
+				break
+			}
+		}
+	})
+	for i, c := range l.p.Contexts {
+		for _, cd := range cands[i] {
+			rel := l.rel(cd.abs)
+			var err error
+			if _, ok := l.p.Sources[rel]; !ok {
+				// Neither a source before the reads (then it was not
+				// read) nor recorded since by another context: the
+				// read says.
+				err = cd.err
+				if err == nil {
+					l.p.Sources[rel] = NewSource(rel, cd.data)
+				}
+			}
 			if err == nil {
-				c.Dockerignore = l.rel(p)
+				c.Dockerignore = rel
 				break
 			}
 			if safefs.IsRefused(err) {
 				// BuildKit would read it: say it was not checked, and
 				// do not fall back to the next candidate.
-				l.unread(l.rel(p), err)
+				l.unread(rel, err)
 				break
 			}
 		}

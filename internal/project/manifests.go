@@ -41,32 +41,42 @@ const maxManifestDirEntries = 20000
 
 // loadManifests records, for each local build context, which manifest
 // files exist (BuildContext.Manifests), so rules can name the exact files
-// to copy first without reading the disk.
+// to copy first without reading the disk. A context loadAppFiles has
+// listed is not listed again.
 func (l *loader) loadManifests() {
-	for _, c := range l.p.Contexts {
+	forEachWith(len(l.p.Contexts), newDirBatch, func(b *dirBatch, i int) {
+		c := l.p.Contexts[i]
 		if c.Remote != "" {
-			continue
+			return
 		}
 		dir := filepath.Join(l.root, filepath.FromSlash(c.Dir))
-		c.Manifests = findManifests(dir)
-	}
+		c.Manifests = findManifestsIn(dir, l.listings[c.Dir], b)
+	})
 }
 
 // findManifests lists the entries of dir (and dir/requirements) that
 // match ManifestPatterns, as sorted slash paths relative to dir.
-func findManifests(dir string) []string {
-	var found []string
-	list := func(sub string) {
-		f, err := os.Open(filepath.Join(dir, filepath.FromSlash(sub)))
-		if err != nil {
-			return
+func findManifests(dir string) []string { return findManifestsIn(dir, nil, nil) }
+
+// findManifestsIn is findManifests with dir's listing when it was read
+// already (nil: read it), and a buffer for listDir.
+func findManifestsIn(dir string, listing *dirListing, b *dirBatch) []string {
+	if listing == nil {
+		listing = listDir(dir, b)
+		if listing == nil {
+			return nil
 		}
-		defer f.Close()
-		entries, _ := f.ReadDir(maxManifestDirEntries)
-		for _, e := range entries {
-			name := path.Join(sub, e.Name())
-			isDir := e.IsDir()
-			if e.Type()&os.ModeSymlink != 0 {
+	}
+	var found []string
+	list := func(sub string, entries *dirListing) {
+		for i, n := range entries.names {
+			if i >= maxManifestDirEntries {
+				break
+			}
+			name := path.Join(sub, n)
+			typ := entries.types[i]
+			isDir := typ.IsDir()
+			if typ&os.ModeSymlink != 0 {
 				fi, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name)))
 				if err != nil {
 					continue
@@ -81,8 +91,14 @@ func findManifests(dir string) []string {
 			}
 		}
 	}
-	list(".")
-	list("requirements")
+	list(".", listing)
+	// Only a context with a requirements directory (up to case, as the
+	// file system may find it) has one to list.
+	if listing.hasLower("requirements") {
+		if req := listDir(filepath.Join(dir, "requirements"), b); req != nil {
+			list("requirements", req)
+		}
+	}
 	sort.Strings(found)
 	return found
 }

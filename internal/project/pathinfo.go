@@ -60,13 +60,18 @@ func (l *loader) statServicePaths(c *Compose) {
 		return
 	}
 	c.Paths = map[string]PathInfo{}
+	// The paths in order (the first maxPathFacts are examined), then
+	// examined on all CPUs.
+	var paths []string
+	seen := map[string]bool{}
 	look := func(p string) {
-		if p == "" || !filepath.IsAbs(p) || len(c.Paths) >= maxPathFacts {
+		if p == "" || !filepath.IsAbs(p) || len(paths) >= maxPathFacts {
 			return
 		}
 		p = filepath.Clean(p)
-		if _, done := c.Paths[p]; !done {
-			c.Paths[p] = statPath(p)
+		if !seen[p] {
+			seen[p] = true
+			paths = append(paths, p)
 		}
 	}
 	for _, services := range []types.Services{c.Model.Services, c.Model.DisabledServices} {
@@ -81,6 +86,11 @@ func (l *loader) statServicePaths(c *Compose) {
 				look(e.Path)
 			}
 		}
+	}
+	infos := make([]PathInfo, len(paths))
+	forEach(len(paths), func(i int) { infos[i] = statPath(paths[i]) })
+	for i, p := range paths {
+		c.Paths[p] = infos[i]
 	}
 }
 

@@ -29,7 +29,14 @@ func TestReadFile(t *testing.T) {
 			t.Skip("no symbolic links:", err)
 		}
 	}
+	write(t, filepath.Join(proj, "sub", "deeper", "app.env"), "A=1\n")
+	write(t, filepath.Join(proj, "exact"), strings.Repeat("x", 1<<20))
+	write(t, filepath.Join(proj, "over"), strings.Repeat("x", 1<<20+1))
+	write(t, filepath.Join(proj, "empty"), "")
+	write(t, filepath.Join(base, "outside", "f"), "out\n")
 	link("../secret", "out-link")
+	link("../outside", "out-dir")
+	link("sub", "in-dir")
 	link("Dockerfile", "in-link")
 	link("loop-b", "loop-a")
 	link("loop-a", "loop-b")
@@ -52,24 +59,40 @@ func TestReadFile(t *testing.T) {
 		{"too large", "big", "error: larger than 1 MiB, not read"},
 		{"link loop", "loop-a", "error: too many"},
 		{"missing", "nope", "error: no such file"},
+		{"in a subdirectory", "sub/deeper/app.env", "A=1\n"},
+		{"through a link to a directory inside", "in-dir/deeper/app.env", "A=1\n"},
+		{"through a link to a directory outside", "out-dir/f", "error: a symbolic link to " + filepath.Join(r.Boundary, "..", "outside", "f")},
+		{"missing directory", "nodir/f", "error: no such file"},
+		{"exactly Max", "exact", strings.Repeat("x", 1<<20)},
+		{"Max and one byte", "over", "error: larger than 1 MiB, not read"},
+		{"empty", "empty", ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := tt.path
-			if !filepath.IsAbs(p) {
-				p = filepath.Join(proj, p)
-			}
-			got, err := r.ReadFile(p)
-			if want, isErr := strings.CutPrefix(tt.want, "error: "); isErr {
-				if err == nil || !strings.Contains(err.Error(), filepath.Clean(want)) && !strings.Contains(err.Error(), want) {
-					t.Fatalf("err = %v, want %q", err, want)
+	// Each case without a DirCache, then with one, twice (the second
+	// time from what it remembers).
+	cached := r
+	cached.Dirs = &DirCache{}
+	for _, rd := range []struct {
+		name string
+		r    Reader
+	}{{"plain", r}, {"cached", cached}, {"from the cache", cached}} {
+		for _, tt := range tests {
+			t.Run(rd.name+"/"+tt.name, func(t *testing.T) {
+				p := tt.path
+				if !filepath.IsAbs(p) {
+					p = filepath.Join(proj, p)
 				}
-				return
-			}
-			if err != nil || string(got) != tt.want {
-				t.Fatalf("got %q, %v", got, err)
-			}
-		})
+				got, err := rd.r.ReadFile(p)
+				if want, isErr := strings.CutPrefix(tt.want, "error: "); isErr {
+					if err == nil || !strings.Contains(err.Error(), filepath.Clean(want)) && !strings.Contains(err.Error(), want) {
+						t.Fatalf("err = %v, want %q", err, want)
+					}
+					return
+				}
+				if err != nil || string(got) != tt.want {
+					t.Fatalf("got %q, %v", got, err)
+				}
+			})
+		}
 	}
 	// No boundary: the user named the file.
 	if got, err := (Reader{}).ReadFile(filepath.Join(proj, "out-link")); err != nil || string(got) != "s3cret\n" {
