@@ -376,6 +376,18 @@ func documents(l *loader, src *Source) ([]*yaml.Node, error) {
 // validateSchema is compose-go's schema.Validate of the merged model,
 // located in the file being merged.
 func (v *composeValidation) validateSchema(file string, src *Source, doc *yaml.Node, dict map[string]any) error {
+	// A large model's services are checked in chunks at once (each
+	// service's schema is its own); where that finds a violation, the
+	// whole model is checked again, so that the violation reported is
+	// the one the whole check finds first.
+	if _, err := v.l.serviceSplit().apply(dict, func(m map[string]any) (map[string]any, error) {
+		if errs, err := composeschema.ValidateModel(m); err != nil || len(errs) > 0 {
+			return nil, errSchemaChunk
+		}
+		return map[string]any{}, nil
+	}); err == nil {
+		return nil
+	}
 	errs, err := composeschema.ValidateModel(dict)
 	if err != nil {
 		return &invalid{v.l.composeError(fmt.Errorf("validating %s: %w", file, err))}
@@ -385,6 +397,9 @@ func (v *composeValidation) validateSchema(file string, src *Source, doc *yaml.N
 	}
 	return &invalid{schemaError(src, doc, errs[0])}
 }
+
+// errSchemaChunk stops a chunked schema check at its first violation.
+var errSchemaChunk = errors.New("schema violation in a chunk of services")
 
 // schemaError words a schema violation as compose-go does, an unknown key
 // as "unknown key", and puts it on the offending node of the file: the

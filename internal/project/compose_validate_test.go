@@ -256,10 +256,14 @@ func writeProject(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-// compareValidation loads dir both ways and compares the load errors.
+// compareValidation loads dir both ways and compares the load errors,
+// ours with the services split into chunks of one from two services on
+// (compose_parallel.go).
 func compareValidation(t *testing.T, dir string, opt Options) bool {
 	t.Helper()
-	ours := loadErrors(t, dir, opt)
+	split := opt
+	split.serviceChunkMin, split.serviceChunkSize = 2, 1
+	ours := loadErrors(t, dir, split)
 	ref := opt
 	ref.composeGoValidation = true
 	want := loadErrors(t, dir, ref)
