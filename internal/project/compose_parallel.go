@@ -4,7 +4,6 @@ import (
 	"errors"
 	"runtime"
 	"slices"
-	"sync"
 
 	composeloader "github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
@@ -91,7 +90,9 @@ func (s serviceSplit) split(dict map[string]any) (rest map[string]any, chunks []
 // services at the same time when the model splits, and puts the chunks'
 // services back together. step may change the maps it is given in place,
 // as compose-go's walks do; each service is in one chunk only. The error
-// is the first chunk's, in the order of the names.
+// is the first chunk's, in the order of the names. A panic in step is
+// raised again on the calling goroutine (forEachBig), where the CLI
+// recovers it as it did when compose-go ran there alone.
 func (s serviceSplit) apply(dict map[string]any, step func(map[string]any) (map[string]any, error)) (map[string]any, error) {
 	rest, chunks, ok := s.split(dict)
 	if !ok {
@@ -99,13 +100,15 @@ func (s serviceSplit) apply(dict map[string]any, step func(map[string]any) (map[
 	}
 	outs := make([]map[string]any, len(chunks))
 	errs := make([]error, len(chunks))
-	var wg sync.WaitGroup
-	for i, chunk := range chunks[1:] {
-		wg.Go(func() { outs[i+1], errs[i+1] = step(chunk) })
-	}
-	outs[0], errs[0] = step(chunks[0])
-	out, err := step(rest)
-	wg.Wait()
+	var out map[string]any
+	var err error
+	forEachBig(len(chunks)+1, func(i int) {
+		if i == len(chunks) {
+			out, err = step(rest)
+			return
+		}
+		outs[i], errs[i] = step(chunks[i])
+	})
 	for _, e := range errs {
 		if e != nil {
 			return nil, e
@@ -153,13 +156,15 @@ func (s serviceSplit) modelToProject(dict map[string]any, opts *composeloader.Op
 	}
 	parts := make([]*types.Project, len(chunks))
 	errs := make([]error, len(chunks))
-	var wg sync.WaitGroup
-	for i, chunk := range chunks[1:] {
-		wg.Go(func() { parts[i+1], errs[i+1] = composeloader.ModelToProject(chunk, opts, details) })
-	}
-	parts[0], errs[0] = composeloader.ModelToProject(chunks[0], opts, details)
-	project, err := composeloader.ModelToProject(rest, opts, details)
-	wg.Wait()
+	var project *types.Project
+	var err error
+	forEachBig(len(chunks)+1, func(i int) {
+		if i == len(chunks) {
+			project, err = composeloader.ModelToProject(rest, opts, details)
+			return
+		}
+		parts[i], errs[i] = composeloader.ModelToProject(chunks[i], opts, details)
+	})
 	for _, e := range errs {
 		if e != nil {
 			return nil, e

@@ -26,8 +26,19 @@ func forEach(n int, fn func(i int)) {
 // forEachWith is forEach with a state per goroutine (newState is called
 // once by each): buffers reused from one item to the next.
 func forEachWith[S any](n int, newState func() S, fn func(s S, i int)) {
+	forEachFrom(parallelMin, n, newState, fn)
+}
+
+// forEachBig is forEach for a few big items (the chunks of a large compose
+// model): on the CPUs however few they are.
+func forEachBig(n int, fn func(i int)) {
+	forEachFrom(2, n, func() struct{} { return struct{}{} }, func(_ struct{}, i int) { fn(i) })
+}
+
+// forEachFrom is forEachWith from minItems items on.
+func forEachFrom[S any](minItems, n int, newState func() S, fn func(s S, i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
-	if n < parallelMin || workers < 2 {
+	if n < minItems || workers < 2 {
 		if n > 0 {
 			s := newState()
 			for i := range n {
