@@ -37,13 +37,13 @@ type contextCopy struct {
 }
 
 // contextListing is what a rule that needs no sizes reads of a context:
-// ctx.Files (the entries of ctx.Listing, with the sizes and the files that
-// cannot be read) rather than ctx.Listing. A lint runs rules that need the
-// sizes of every context (BC003, BC004...): asked first, Files lists and
-// sizes in one walk, where a listing first costs a second pass over the
-// directories for the sizes.
+// ctx.Listing. When a rule that needs the sizes runs too (BC001, BC003,
+// BC004...; a whole lint), Files has been asked first (by the sized
+// warmup on a parallel run, by BC001 on a sequential one): it lists and
+// sizes in one walk, and the listing is that walk. When none does (a
+// secrets-only run: SE001), the listing costs no fstatat per file.
 func contextListing(ctx *project.BuildContext) *project.ContextFiles {
-	return ctx.Files()
+	return ctx.Listing()
 }
 
 // contextCopiesKey memoises contextCopies per Dockerfile.

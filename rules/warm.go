@@ -22,12 +22,25 @@ type warmup struct {
 // warmups are the facts worth computing ahead.
 var warmups = []warmup{
 	{
-		// The listing with sizes and the local copies of each context.
-		rules: []string{"BC002", "BC003", "BC004", "BC005", "BC006", "BC007", "SE001"},
+		// The listing with sizes and the local copies of each context,
+		// for the rules that read the sizes (ctx.Files).
+		rules: []string{"BC001", "BC003", "BC004", "BC005", "BC007", "DF001", "DF014", "DF015"},
 		items: func(p *project.Project) int { return len(p.Contexts) },
 		warm: func(p *project.Project, i int) {
 			ctx := p.Contexts[i]
 			ctx.Files()
+			contextCopies(ctx.Dockerfile)
+		},
+	},
+	{
+		// The listing alone, for the rules that need no sizes
+		// (contextListing). With a sized rule it is the sized warmup's
+		// walk, handed out after it: asked later, it waits for that walk.
+		rules: []string{"BC002", "BC006", "SE001"},
+		items: func(p *project.Project) int { return len(p.Contexts) },
+		warm: func(p *project.Project, i int) {
+			ctx := p.Contexts[i]
+			ctx.Listing()
 			contextCopies(ctx.Dockerfile)
 		},
 	},
