@@ -212,8 +212,8 @@ func loadBounded(t *testing.T, dir string, opt Options) *Project {
 			t.Errorf("load allocated %d MiB", alloc>>20)
 		}
 		return r.p
-	case <-time.After(time.Minute):
-		t.Fatal("load did not finish within a minute")
+	case <-time.After(hangLimit):
+		t.Fatalf("load did not finish within %v", hangLimit)
 	}
 	return nil
 }
