@@ -1,6 +1,7 @@
 package project
 
 import (
+	"reflect"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/transform"
@@ -27,7 +28,10 @@ import (
 // full example and every project under testdata both ways.
 
 // canonicalPatterns are transform/canonical.go's transformers, without
-// "services.*" and "jobs.*" (transformService).
+// "services.*" and "jobs.*" (transformService) and "services.*.build" and
+// "jobs.*.build" (transformBuild, which walks a mapping like any other and
+// only changes a string, never pruned: the build's keys that no pattern
+// reaches, context, args..., are left out too).
 var canonicalPatterns = func() []tree.Path {
 	var out []tree.Path
 	for _, prefix := range []string{"services.*", "jobs.*", "services.*.pre_start.*"} {
@@ -36,7 +40,7 @@ var canonicalPatterns = func() []tree.Path {
 		}
 	}
 	for _, prefix := range []string{"services", "jobs"} {
-		for _, p := range []string{"build.secrets.*", "build.provenance", "build.sbom", "build.additional_contexts", "depends_on", "extends", "ports", "build", "build.ssh", "build.ulimits.*"} {
+		for _, p := range []string{"build.secrets.*", "build.provenance", "build.sbom", "build.additional_contexts", "depends_on", "extends", "ports", "build.ssh", "build.ulimits.*"} {
 			out = append(out, tree.Path(prefix+".*."+p))
 		}
 	}
@@ -86,8 +90,16 @@ func walkPruned(dict map[string]any, patterns []tree.Path, walk func(map[string]
 		orig, view map[string]any
 	}
 	var restore []pruned
+	// nested are the attributes pruned in turn; attrs is the entry's own
+	// mapping, where the walk leaves its result.
+	type prunedAttr struct {
+		attrs      map[string]any
+		key        string
+		orig, view map[string]any
+	}
+	var nested []prunedAttr
 	for _, top := range containerKeys {
-		keep, ok := reachedKeys(patterns, top)
+		keep, sub, ok := reachedKeys(patterns, top)
 		if !ok {
 			continue
 		}
@@ -103,9 +115,22 @@ func walkPruned(dict map[string]any, patterns []tree.Path, walk func(map[string]
 			}
 			v := make(map[string]any, len(attrs))
 			for k, a := range attrs {
-				if keep(k) {
-					v[k] = a
+				if !keep(k) {
+					continue
 				}
+				if subKeys := sub[k]; subKeys != nil {
+					if m, isMap := a.(map[string]any); isMap {
+						sv := make(map[string]any, len(subKeys))
+						for sk := range subKeys {
+							if x, found := m[sk]; found {
+								sv[sk] = x
+							}
+						}
+						nested = append(nested, prunedAttr{attrs: attrs, key: k, orig: m, view: sv})
+						a = sv
+					}
+				}
+				v[k] = a
 			}
 			viewContainers[name] = v
 			restore = append(restore, pruned{orig: attrs, view: v})
@@ -121,6 +146,24 @@ func walkPruned(dict map[string]any, patterns []tree.Path, walk func(map[string]
 			r.orig[k] = v
 		}
 	}
+	for _, n := range nested {
+		got, isMap := n.attrs[n.key].(map[string]any)
+		if !isMap {
+			continue // the walk made something else of it
+		}
+		if reflect.ValueOf(got).UnsafePointer() == reflect.ValueOf(n.view).UnsafePointer() {
+			for k, v := range got {
+				n.orig[k] = v
+			}
+			n.attrs[n.key] = n.orig
+			continue
+		}
+		for k, v := range n.orig { // a new mapping: give it the keys left out
+			if _, kept := n.view[k]; !kept {
+				got[k] = v
+			}
+		}
+	}
 	for _, top := range containerKeys {
 		if _, ok := dict[top]; ok {
 			out[top] = dict[top]
@@ -131,9 +174,15 @@ func walkPruned(dict map[string]any, patterns []tree.Path, walk func(map[string]
 
 // reachedKeys tells which attributes of the entries of top some pattern
 // reaches; ok is false when a pattern reaches top or an entry as a whole
-// (nothing can be left out).
-func reachedKeys(patterns []tree.Path, top string) (keep func(string) bool, ok bool) {
+// (nothing can be left out). sub has, for an attribute that no pattern
+// reaches as a whole and whose own keys are all named by the patterns
+// (services.*.build.context, never services.*.build or
+// services.*.build.*), the keys of that attribute some pattern reaches: a
+// mapping there can be pruned in turn.
+func reachedKeys(patterns []tree.Path, top string) (keep func(string) bool, sub map[string]map[string]bool, ok bool) {
 	keys := map[string]bool{}
+	whole := map[string]bool{}
+	sub = map[string]map[string]bool{}
 	all := false
 	for _, p := range patterns {
 		parts := strings.Split(string(p), ".")
@@ -141,15 +190,26 @@ func reachedKeys(patterns []tree.Path, top string) (keep func(string) bool, ok b
 			continue
 		}
 		if len(parts) < 3 {
-			return nil, false
+			return nil, nil, false
 		}
 		if parts[2] == tree.PathMatchAll {
 			all = true
 		}
 		keys[parts[2]] = true
+		if len(parts) == 3 || parts[3] == tree.PathMatchAll {
+			whole[parts[2]] = true
+			continue
+		}
+		if sub[parts[2]] == nil {
+			sub[parts[2]] = map[string]bool{}
+		}
+		sub[parts[2]][parts[3]] = true
 	}
 	if all {
-		return nil, false
+		return nil, nil, false
 	}
-	return func(k string) bool { return keys[k] }, true
+	for k := range whole {
+		delete(sub, k)
+	}
+	return func(k string) bool { return keys[k] }, sub, true
 }

@@ -265,7 +265,7 @@ func (v *composeValidation) loadFile(file, workingDir string, env types.Mapping,
 		}
 		var raw any
 		if resolved != nil {
-			if err := resolved.Decode(&raw); err != nil {
+			if raw, err = v.l.decodeDocument(resolved, reset.plain); err != nil {
 				return nil, nil, errStop
 			}
 		}

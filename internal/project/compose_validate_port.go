@@ -67,6 +67,9 @@ type resetPaths struct {
 	visits   int
 	resolved map[*yaml.Node]resetCache
 	active   map[*yaml.Node]bool
+	// plain is set by resolve when the document has no alias, no merge key
+	// and no !reset or !override tag (decodeDocument).
+	plain bool
 }
 
 type resetCache struct {
@@ -81,26 +84,53 @@ func (r *resetPaths) resolve(doc *yaml.Node) (*yaml.Node, error) {
 	if doc == nil {
 		return nil, nil
 	}
-	tagged, count := false, 0
-	seen := map[*yaml.Node]bool{}
-	var scan func(n *yaml.Node)
-	scan = func(n *yaml.Node) {
-		if n == nil || seen[n] || tagged {
+	// A tree without aliases is scanned without remembering the nodes seen
+	// (each is reached once); plain is that tree without merge keys.
+	tagged, count, aliased, merged := false, 0, false, false
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n == nil || tagged || aliased {
 			return
 		}
-		seen[n] = true
 		count++
-		if n.Tag == "!reset" || n.Tag == "!override" {
+		switch {
+		case n.Tag == "!reset" || n.Tag == "!override":
 			tagged = true
 			return
+		case n.Kind == yaml.AliasNode:
+			aliased = true
+			return
+		case n.Kind == yaml.ScalarNode && n.Value == "<<":
+			merged = true
 		}
-		scan(n.Alias)
 		for _, c := range n.Content {
-			scan(c)
+			walk(c)
 		}
 	}
-	scan(doc)
+	walk(doc)
+	if aliased {
+		tagged, count = false, 0
+		seen := map[*yaml.Node]bool{}
+		var scan func(n *yaml.Node)
+		scan = func(n *yaml.Node) {
+			if n == nil || seen[n] || tagged {
+				return
+			}
+			seen[n] = true
+			count++
+			if n.Tag == "!reset" || n.Tag == "!override" {
+				tagged = true
+				return
+			}
+			scan(n.Alias)
+			for _, c := range n.Content {
+				scan(c)
+			}
+		}
+		scan(doc)
+	}
 	if !tagged {
+		r.plain = !aliased && !merged
 		if count > maxNodeVisits {
 			return nil, errStop
 		}
