@@ -255,10 +255,17 @@ func bkDispatch(d *project.Dockerfile, only string) []bkWarning {
 	// buildDispatchStates
 	states := make([]*bkState, 0, len(stages))
 	byName := map[string]*bkState{}
+	// The meta ARG names, made when a FROM names an undefined one.
+	var checkKeys []string
+	argKeys := func() []string {
+		if checkKeys == nil {
+			checkKeys = bkUnusedFromArgsCheckKeys(globalArgs, declared)
+		}
+		return checkKeys
+	}
 	for i, st := range stages {
 		sl := lint.WithMergedConfigFromComments(st.Comments)
 		ctx := bkWarning{Stage: st}
-		argKeys := bkUnusedFromArgsCheckKeys(globalArgs, declared)
 		nameMatch, err := shlex.ProcessWordWithMatches(st.BaseName, globalArgs)
 		bkReportUnusedFromArgs(argKeys, nameMatch.Unmatched, st.Location, sl, r, ctx)
 		if err != nil || nameMatch.Result == "" {
@@ -472,10 +479,11 @@ func bkUnusedFromArgsCheckKeys(env *bkEnv, declared map[string]bool) []string {
 
 // bkReportUnusedFromArgs is validations.go reportUnusedFromArgs
 // (UndefinedArgInFrom).
-func bkReportUnusedFromArgs(argKeys []string, unmatched map[string]struct{}, loc []parser.Range, lint *linter.Linter, r *bkRunner, ctx bkWarning) {
+func bkReportUnusedFromArgs(argKeysOf func() []string, unmatched map[string]struct{}, loc []parser.Range, lint *linter.Linter, r *bkRunner, ctx bkWarning) {
 	if len(unmatched) == 0 || !r.wants(linter.RuleUndefinedArgInFrom.Name) {
 		return
 	}
+	argKeys := argKeysOf()
 	known := map[string]bool{}
 	for _, k := range argKeys {
 		known[k] = true
@@ -621,8 +629,11 @@ type bkStageEnv struct {
 // every ARG and ENV in any stage. Using one of them where it is not defined
 // is the Dockerfile's own mistake, whatever the base image sets.
 func bkFileNames(d *project.Dockerfile, globalArgs *bkEnv, declared map[string]bool) map[string]bool {
-	names := map[string]bool{}
-	for _, k := range bkUnusedFromArgsCheckKeys(globalArgs, declared) {
+	names := make(map[string]bool, len(declared)+len(globalArgs.Keys()))
+	for k := range declared {
+		names[k] = true
+	}
+	for _, k := range globalArgs.Keys() {
 		names[k] = true
 	}
 	for _, st := range d.Stages {

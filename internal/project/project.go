@@ -7,6 +7,8 @@ package project
 import (
 	"bytes"
 	"sort"
+	"strings"
+	"sync"
 
 	"github.com/compose-spec/compose-go/v2/types"
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -75,6 +77,10 @@ type Source struct {
 	Path       string // root-relative, slash-separated
 	Data       []byte
 	lineStarts []int
+	// text is Data as a string, made on the first Line: lines are then
+	// substrings of it, not one allocation each.
+	textOnce sync.Once
+	text     string
 }
 
 // NewSource indexes the lines of data.
@@ -130,7 +136,8 @@ func (s *Source) Line(n int) string {
 	if start > end {
 		start = end
 	}
-	return string(bytes.TrimRight(s.Data[start:end], "\r"))
+	s.textOnce.Do(func() { s.text = string(s.Data) })
+	return strings.TrimRight(s.text[start:end], "\r")
 }
 
 // Offset converts a position to a byte offset into Data, or -1.
