@@ -317,7 +317,6 @@ func TestAhoCorasickQuarters(t *testing.T) {
 		kws = append(kws, ref.keyword)
 	}
 	rng := rand.New(rand.NewSource(3))
-	type hit struct{ kw, start int }
 	for _, n := range []int{0, 1, 4*acMinQuarter - 1, 4 * acMinQuarter, 4*acMinQuarter + 3, 5000, 5003, acBlock - 1, acBlock, acBlock + 1, 3*acBlock + 1021, 5*acBlock/2 + 7} {
 		for round := 0; round < 3; round++ {
 			var buf []byte
@@ -336,18 +335,25 @@ func TestAhoCorasickQuarters(t *testing.T) {
 					buf = append(buf, other[rng.Intn(len(other))])
 				}
 			}
-			data := buf[:n]
-			var want, got []hit
-			e.ac.scan1(data, 0, 0, func(kw, start int) { want = append(want, hit{kw, start}) })
-			e.ac.scan(data, func(kw, start int) { got = append(got, hit{kw, start}) })
-			if len(got) != len(want) {
-				t.Fatalf("%d bytes: %d hits, want %d", n, len(got), len(want))
-			}
-			for i := range want {
-				if got[i] != want[i] {
-					t.Fatalf("%d bytes: hit %d is %v, want %v", n, i, got[i], want[i])
-				}
-			}
+			sameHitsBothScans(t, e, buf[:n])
+		}
+	}
+}
+
+// sameHitsBothScans checks that the four-automata scan reports the hits of
+// one automaton over data, in the same order.
+func sameHitsBothScans(t *testing.T, e *engine, data []byte) {
+	t.Helper()
+	type hit struct{ kw, start int }
+	var want, got []hit
+	e.ac.scan1(data, 0, 0, func(kw, start int) { want = append(want, hit{kw, start}) })
+	e.ac.scan(data, func(kw, start int) { got = append(got, hit{kw, start}) })
+	if len(got) != len(want) {
+		t.Fatalf("%d bytes: %d hits, want %d", len(data), len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("%d bytes: hit %d is %v, want %v", len(data), i, got[i], want[i])
 		}
 	}
 }
@@ -412,24 +418,12 @@ func FuzzAhoCorasick(f *testing.F) {
 	f.Add([]byte("ghp_x AKIA key= -----BEGIN ://"), uint16(0))
 	f.Add([]byte("pypi-AgEIcHlwaS5vcmcSKac"), uint16(acBlock-4*acMinQuarter+1))
 	e := theEngine()
-	type hit struct{ kw, start int }
 	f.Fuzz(func(t *testing.T, unit []byte, extra uint16) {
 		if len(unit) == 0 {
 			return
 		}
 		n := 4*acMinQuarter + int(extra)
-		data := bytes.Repeat(unit, n/len(unit)+1)[:n]
-		var want, got []hit
-		e.ac.scan1(data, 0, 0, func(kw, start int) { want = append(want, hit{kw, start}) })
-		e.ac.scan(data, func(kw, start int) { got = append(got, hit{kw, start}) })
-		if len(got) != len(want) {
-			t.Fatalf("%d bytes: %d hits, want %d", n, len(got), len(want))
-		}
-		for i := range want {
-			if got[i] != want[i] {
-				t.Fatalf("%d bytes: hit %d is %v, want %v", n, i, got[i], want[i])
-			}
-		}
+		sameHitsBothScans(t, e, bytes.Repeat(unit, n/len(unit)+1)[:n])
 	})
 }
 
