@@ -1,8 +1,6 @@
 package project
 
 import (
-	"runtime"
-
 	"go.yaml.in/yaml/v4"
 )
 
@@ -45,15 +43,12 @@ func decodeServicesApart(doc *yaml.Node, s serviceSplit) (any, bool) {
 		return nil, false
 	}
 	services := doc.Content[at]
-	minServices := s.min
-	if minServices <= 0 {
-		minServices = defaultServiceChunkMin
-	}
 	n := len(services.Content) / 2
-	if services.Kind != yaml.MappingNode || services.ShortTag() != "!!map" || len(services.Content)%2 != 0 || n < minServices {
+	if services.Kind != yaml.MappingNode || services.ShortTag() != "!!map" || len(services.Content)%2 != 0 {
 		return nil, false
 	}
-	if s.min <= 0 && runtime.GOMAXPROCS(0) < 2 {
+	size, ok := s.chunkSize(n)
+	if !ok {
 		return nil, false
 	}
 	seen := make(map[string]bool, n)
@@ -72,11 +67,6 @@ func decodeServicesApart(doc *yaml.Node, s serviceSplit) (any, bool) {
 	empty.Content = nil
 	rest.Content[at] = &empty
 
-	size := s.size
-	if size <= 0 {
-		procs := max(runtime.GOMAXPROCS(0), 1)
-		size = (n + procs - 1) / procs
-	}
 	// Each chunk is a mapping of some of the services' entries.
 	var chunks []*yaml.Node
 	for lo := 0; lo < n; lo += size {

@@ -16,8 +16,8 @@ import (
 // its path. A large project's services are split into chunks that these
 // steps process on every core; the rest of the model (networks, volumes,
 // secrets, configs, extensions, jobs) goes through them once, beside the
-// chunks. A test loads every project under testdata with chunks of two
-// services and compares the model with compose-go's own load.
+// chunks. The model and validation tests load every project under testdata
+// with chunks of one service and compare with compose-go's own load.
 
 // defaultServiceChunkMin is the number of services from which the model is
 // split: below it, goroutines cost more than they save (a service's walks
@@ -40,27 +40,40 @@ func (l *loader) serviceSplit() serviceSplit {
 	return serviceSplit{min: l.opt.serviceChunkMin, size: l.opt.serviceChunkSize}
 }
 
+// chunkSize is the number of services per chunk for n services; ok is
+// false when n services are too few to split, or the process runs on one
+// core (unless the tests set the split).
+func (s serviceSplit) chunkSize(n int) (size int, ok bool) {
+	minServices := s.min
+	if minServices <= 0 {
+		minServices = defaultServiceChunkMin
+	}
+	if n < minServices {
+		return 0, false
+	}
+	if s.size > 0 {
+		return s.size, true
+	}
+	procs := runtime.GOMAXPROCS(0)
+	if procs < 2 && s.min <= 0 {
+		return 0, false
+	}
+	procs = max(procs, 1)
+	return (n + procs - 1) / procs, true
+}
+
 // split returns the model without its services, and the services in chunks
 // of the shape {"services": {name: service...}}, by name. ok is false when
 // the model is too small, runs on one core, or is not shaped as a mapping
 // of mappings: the step then gets the model whole.
 func (s serviceSplit) split(dict map[string]any) (rest map[string]any, chunks []map[string]any, ok bool) {
-	minServices := s.min
-	if minServices <= 0 {
-		minServices = defaultServiceChunkMin
-	}
 	services, isMap := dict["services"].(map[string]any)
-	if !isMap || len(services) < minServices {
+	if !isMap {
 		return nil, nil, false
 	}
-	size := s.size
-	if size <= 0 {
-		procs := runtime.GOMAXPROCS(0)
-		if procs < 2 && s.min <= 0 {
-			return nil, nil, false
-		}
-		procs = max(procs, 1)
-		size = (len(services) + procs - 1) / procs
+	size, ok := s.chunkSize(len(services))
+	if !ok {
+		return nil, nil, false
 	}
 	names := make([]string, 0, len(services))
 	for name, svc := range services {
