@@ -3,12 +3,9 @@ package project
 import (
 	"context"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
-
-	"go.yaml.in/yaml/v4"
 
 	"github.com/envdoctor/envdoctor/internal/benchgen"
 )
@@ -91,17 +88,7 @@ func compareModels(t *testing.T, dir string, opt Options) bool {
 // of it, both ways: every attribute the pruned walks leave out
 // (compose_prune.go) is in it.
 func TestFinishModelOnSpecMutations(t *testing.T) {
-	data, err := os.ReadFile("../composeschema/testdata/full.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var full map[string]any
-	if err := yaml.Unmarshal(data, &full); err != nil {
-		t.Fatal(err)
-	}
-	delete(full, "include") // its files do not exist here
-	services := full["services"].(map[string]any)
-	delete(services["db"].(map[string]any), "extends")
+	full := specExample(t)
 	dir := writeProject(t, map[string]string{"compose.yaml": marshal(t, full), "other.env": "X=1\n"})
 	if !compareModels(t, dir, Options{}) {
 		t.Fatal("finishModel not used on the full example")

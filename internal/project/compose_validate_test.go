@@ -194,9 +194,11 @@ func hasComposeFile(dir string) bool {
 	return false
 }
 
-// TestValidationMatchesComposeGoOnMutations mutates a file that uses most
-// of the specification, as the base or as the override of a project.
-func TestValidationMatchesComposeGoOnMutations(t *testing.T) {
+// specExample is the Compose Specification's full example
+// (internal/composeschema), without what needs other files: its include
+// and the extends of service db.
+func specExample(t *testing.T) map[string]any {
+	t.Helper()
 	data, err := os.ReadFile("../composeschema/testdata/full.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -208,6 +210,13 @@ func TestValidationMatchesComposeGoOnMutations(t *testing.T) {
 	delete(full, "include") // its files do not exist here
 	services := full["services"].(map[string]any)
 	delete(services["db"].(map[string]any), "extends")
+	return full
+}
+
+// TestValidationMatchesComposeGoOnMutations mutates a file that uses most
+// of the specification, as the base or as the override of a project.
+func TestValidationMatchesComposeGoOnMutations(t *testing.T) {
+	full := specExample(t)
 	override := map[string]any{"services": map[string]any{"web": map[string]any{
 		"ports":       []any{"8080:80"},
 		"environment": []any{"E=1"},
